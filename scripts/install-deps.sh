@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need from Debian bookworm packages.
+# Idempotent: packages already present are skipped; safe to run as root on a bare machine.
+set -euo pipefail
+
+need_root() { if [ "$(id -u)" -ne 0 ]; then echo "run as root (or via sudo)" >&2; exit 1; fi; }
+
+BUILD_PKGS=(
+  build-essential g++ cmake ninja-build ccache pkg-config git ca-certificates curl
+  libboost1.74-dev libssl-dev libsqlite3-dev libsodium-dev libsrtp2-dev
+  nlohmann-json3-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+TEST_PKGS=(
+  clang libclang-rt-14-dev wrk procps python3 python3-yaml
+)
+
+want=("${BUILD_PKGS[@]}")
+if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  need_root
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
