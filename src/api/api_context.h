@@ -1,0 +1,44 @@
+#pragma once
+// Everything the REST handlers need, wired once by the composition root (src/app).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "auth/jwt.h"
+#include "auth/signing_key.h"
+#include "blobs/blob_store.h"
+#include "store/store.h"
+#include "tenancy/rate_limiter.h"
+
+namespace tr::api {
+
+class Mailer;
+
+struct ApiConfig {
+  std::string public_url = "http://localhost:8080";
+  std::string issuer = "tradingroom";
+  int64_t access_token_ttl = 900;
+  int64_t refresh_token_ttl = 30 * 24 * 3600;
+  int64_t invitation_ttl = 7 * 24 * 3600;
+  std::size_t max_upload_bytes = 25 * 1024 * 1024;
+  tenancy::RateLimits rate_limits;
+};
+
+struct ApiContext {
+  ApiConfig config;
+  store::Store* store = nullptr;
+  const auth::SigningKey* signing_key = nullptr;
+  auth::JwtVerifier internal_verifier;
+  std::optional<auth::JwtVerifier> supabase_verifier;
+  tenancy::RateLimiter rate_limiter;
+  blobs::BlobStore* blobs = nullptr;
+  // Sends invitation mail when SMTP is configured; may be null.
+  std::function<void(const std::string& to, const std::string& subject, const std::string& body)>
+      send_mail;
+  // Live viewer count of a room, from signaling; 0 when not wired.
+  std::function<int(const std::string& room_id)> live_viewers;
+};
+
+}  // namespace tr::api

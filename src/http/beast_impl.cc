@@ -1,0 +1,3 @@
+// Beast's separately compiled implementation: the one translation unit that holds it.
+#include <utility>
+#include <boost/beast/src.hpp>
