@@ -83,7 +83,13 @@ struct Server::Impl {
   ServerOptions options;
   std::function<Response(Request&)> handler;
   asio::thread_pool& pool;
-  asio::io_context ioc;
+  // One single-threaded io_context per I/O thread: a connection lives on one context, so
+  // its operations never run concurrently and no strand is needed (Boost 1.74's
+  // any_io_executor mishandles strands that are copied across threads).
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::size_t next_context = 0;
+  asio::io_context& ioc;  // contexts[0]: acceptor and signals
   tcp::acceptor acceptor{ioc};
   std::optional<asio::signal_set> signals;
   std::function<void()> on_signal;
@@ -92,10 +98,10 @@ struct Server::Impl {
   WebSocketAcceptor ws_acceptor;
 
   // Live connections, so Stop() can close the idle ones. Entries are touched only from the
-  // connection's own strand after registration, except `busy`, read under `mutex`.
+  // connection's own context after registration, except `busy`, read under `mutex`.
   struct Connection {
     beast::tcp_stream* stream;
-    asio::any_io_executor strand;
+    asio::io_context* context;
     bool busy;
   };
   WebSocketRegistry websockets;
@@ -103,13 +109,22 @@ struct Server::Impl {
   std::map<uint64_t, Connection> connections;
   uint64_t next_connection_id = 1;
 
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
   Impl(ServerOptions o, std::function<Response(Request&)> h, asio::thread_pool& p)
-      : options(std::move(o)), handler(std::move(h)), pool(p) {}
+      : options(std::move(o)), handler(std::move(h)), pool(p),
+        contexts(MakeContexts(options.io_threads)), ioc(*contexts[0]) {
+    for (auto& c : contexts) guards.push_back(asio::make_work_guard(*c));
+  }
 
   awaitable<void> AcceptLoop() {
     while (!stopping.load()) {
-      auto strand = asio::make_strand(ioc);
-      tcp::socket socket(strand);
+      asio::io_context& context = *contexts[next_context++ % contexts.size()];
+      tcp::socket socket(context);
       beast::error_code ec;
       co_await acceptor.async_accept(socket, asio::redirect_error(use_awaitable, ec));
       if (ec) {
@@ -117,7 +132,7 @@ struct Server::Impl {
         log::Warn("http", "accept failed", {{"error", ec.message()}});
         continue;
       }
-      asio::co_spawn(strand, RunConnection(std::move(socket)), asio::detached);
+      asio::co_spawn(context, RunConnection(std::move(socket), &context), asio::detached);
     }
   }
 
@@ -127,14 +142,13 @@ struct Server::Impl {
     if (it != connections.end()) it->second.busy = busy;
   }
 
-  awaitable<void> RunConnection(tcp::socket socket) {
-    auto strand = socket.get_executor();
+  awaitable<void> RunConnection(tcp::socket socket, asio::io_context* context) {
     beast::tcp_stream stream(std::move(socket));
     uint64_t id;
     {
       std::lock_guard lock(mutex);
       id = next_connection_id++;
-      connections.emplace(id, Connection{&stream, strand, false});
+      connections.emplace(id, Connection{&stream, context, false});
     }
     bool upgraded = false;
     try {
@@ -300,7 +314,7 @@ struct Server::Impl {
     for (auto& [cid, conn] : connections) {
       if (conn.busy) continue;
       uint64_t conn_id = cid;
-      asio::post(conn.strand, [this, conn_id]() {
+      asio::post(*conn.context, [this, conn_id]() {
         std::lock_guard inner(mutex);
         auto it = connections.find(conn_id);
         if (it == connections.end() || it->second.busy) return;
@@ -346,11 +360,11 @@ uint16_t Server::Port() const {
 }
 
 void Server::Run() {
-  int n = std::max(1, impl_->options.io_threads);
   std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(n - 1));
-  for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  for (std::size_t i = 1; i < impl_->contexts.size(); ++i) {
+    threads.emplace_back([this, i] { impl_->contexts[i]->run(); });
+  }
+  impl_->contexts[0]->run();
   for (auto& t : threads) t.join();
 }
 
@@ -362,6 +376,8 @@ void Server::Stop() {
     if (impl_->signals) impl_->signals->cancel(ec);
     impl_->CloseIdleConnections();
     impl_->websockets.CloseAll(1001, "server shutting down");
+    // Each context now ends when its last connection does.
+    for (auto& guard : impl_->guards) guard.reset();
   });
 }
 

@@ -8,9 +8,8 @@ namespace tr::tenancy {
 
 enum class Role { kOwner, kAdmin, kHost, kCoHost, kModerator, kViewer };
 
-inline constexpr std::array<Role, 6> kAllRoles = {Role::kOwner,  Role::kAdmin,
-                                                  Role::kHost,   Role::kCoHost,
-                                                  Role::kModerator, Role::kViewer};
+inline constexpr std::array<Role, 6> kAllRoles = {
+    Role::kOwner, Role::kAdmin, Role::kHost, Role::kCoHost, Role::kModerator, Role::kViewer};
 
 // "owner", "admin", "host", "co-host", "moderator", "viewer" (API and JWT wire names).
 std::string_view RoleName(Role role);

@@ -286,7 +286,8 @@ class Client:
                 self.close()
                 if attempt == 0 and reused and not isinstance(e, TimeoutError):
                     continue  # the server closed an idle keep-alive connection: retry once
-                raise AssertionError(f"{method} {path}: connection failed: {e!r}") from e
+                raise AssertionError(f"{method} {path}: connection failed: {e!r}"
+                                     f"{self.server.crash_report()}") from e
             if resp.will_close:
                 self.close()
             parsed = None
@@ -735,6 +736,13 @@ class Server:
             return ""
         with open(path, "rb") as f:
             return f.read().decode("utf-8", "replace")
+
+    def crash_report(self) -> str:
+        """A note for failure messages when the server process has died."""
+        if self.proc is not None and self.proc.poll() is not None:
+            return (f"\n*** the server process exited with code {self.proc.returncode} ***\n"
+                    f"--- stderr tail ---\n{self.stderr_tail()}")
+        return ""
 
     def stderr_tail(self, lines: int = 40) -> str:
         return "\n".join(self.stderr_text().splitlines()[-lines:])

@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <sys/time.h>
@@ -9,11 +10,13 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string>
 #include <utility>
 
 #include "common/log.h"
 #include "media/dtls/dtls_certificate.h"
 #include "media/dtls/dtls_context.h"
+#include "media/dtls/dtls_record.h"
 #include "media/dtls/openssl_library.h"
 
 namespace tr::media {
@@ -41,14 +44,22 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// SSL_get_error() code and OpenSSL's error queue, for the failure log line.
+std::string SslErrorDetail(int ssl_error) {
+  std::string detail = "ssl_error=" + std::to_string(ssl_error);
+  const std::string queue = OpenSslLibrary::DrainErrors();
+  if (!queue.empty()) detail += " " + queue;
+  return detail;
+}
+
 std::string_view RoleName(DtlsTransport::Role role) {
   return role == DtlsTransport::Role::kClient ? "client" : "server";
 }
 
 }  // namespace
 
-// The OpenSSL side of the transport: a custom BIO (one datagram in, datagrams out through
-// the listener) and the retransmission timer callback. OpenSSL's own write buffering
+// The OpenSSL side of the transport: a custom BIO method (reads hand out the one datagram
+// being handled, writes go to the listener) and the retransmission timer callback. OpenSSL's own write buffering
 // (the handshake "bbio") packs the records of a flight into datagrams of at most the MTU,
 // so each BIO write is exactly one datagram.
 struct DtlsTransport::Callbacks {
@@ -117,14 +128,18 @@ struct DtlsTransport::Callbacks {
   }
 
   // RFC 6347 §4.2.4.1: start at initial_retransmit_ms and double on every expiry.
+  // OpenSSL treats a timer with less than 15 ms left as expired, and retransmits inline
+  // whenever a read finds it so: shorter timers would make it resend in a loop.
   static unsigned int Timer(SSL* ssl, unsigned int previous_us) {
+    constexpr uint32_t kMinMs = 20;
+    constexpr uint32_t kMaxMs = 60000;  // RFC 6347 §4.2.4.1 upper bound
     const auto* transport = static_cast<const DtlsTransport*>(SSL_get_app_data(ssl));
-    const unsigned int initial_us =
-        transport != nullptr ? transport->options_.initial_retransmit_ms * 1000u : 100000u;
-    const unsigned int max_us =
-        transport != nullptr ? transport->options_.max_retransmit_ms * 1000u : 4000000u;
-    if (previous_us == 0) return initial_us;
-    return previous_us >= max_us / 2 ? max_us : previous_us * 2;
+    const uint32_t initial_ms = std::clamp(
+        transport != nullptr ? transport->options_.initial_retransmit_ms : 100u, kMinMs, kMaxMs);
+    const uint32_t max_ms = std::clamp(
+        transport != nullptr ? transport->options_.max_retransmit_ms : 4000u, initial_ms, kMaxMs);
+    if (previous_us == 0) return initial_ms * 1000u;
+    return previous_us >= max_ms * 500u ? max_ms * 1000u : previous_us * 2;
   }
 };
 
@@ -180,10 +195,19 @@ bool DtlsTransport::CreateSsl() {
   SSL* ssl = ssl_.get();
   if (SSL_set_app_data(ssl, this) != 1) return false;
 
-  BIO* bio = BIO_new(Callbacks::Method());
-  if (bio == nullptr) return false;
-  BIO_set_data(bio, this);
-  SSL_set_bio(ssl, bio, bio);  // one BIO for both directions; the SSL owns it now
+  // Separate BIOs for the two directions: a write during a read (an alert, a
+  // retransmission) must not clear the read BIO's retry flags, or SSL_get_error() would
+  // report SSL_ERROR_SYSCALL instead of SSL_ERROR_WANT_READ.
+  BIO* rbio = BIO_new(Callbacks::Method());
+  BIO* wbio = BIO_new(Callbacks::Method());
+  if (rbio == nullptr || wbio == nullptr) {
+    BIO_free(rbio);
+    BIO_free(wbio);
+    return false;
+  }
+  BIO_set_data(rbio, this);
+  BIO_set_data(wbio, this);
+  SSL_set_bio(ssl, rbio, wbio);  // the SSL owns both now
 
   // MTU after the BIO: OpenSSL checks it against the BIO's overhead. Returns the MTU set,
   // 0 if it is below DTLS's minimum.
@@ -226,8 +250,14 @@ void DtlsTransport::HandleRecord(const uint8_t* data, std::size_t len) {
     ++stats_.datagrams_ignored;
     return;
   }
+  if (!IsPlausibleDtlsDatagram(std::span<const uint8_t>(data, len), MinEncryptedFragment())) {
+    ++stats_.datagrams_invalid;
+    return;
+  }
   pending_datagram_ = data;
   pending_datagram_len_ = len;
+  // Each record takes at least a header: bounds the SSL_read loop for this datagram.
+  read_budget_ = static_cast<int>(len / DtlsRecordHeader::kSize) + 2;
   if (!handshake_done_) {
     RunHandshake();
   } else {
@@ -236,6 +266,18 @@ void DtlsTransport::HandleRecord(const uint8_t* data, std::size_t len) {
   // OpenSSL reads the whole datagram at once; never let a later call see stale bytes.
   pending_datagram_ = nullptr;
   pending_datagram_len_ = 0;
+  read_budget_ = kIdleReadBudget;
+}
+
+std::size_t DtlsTransport::MinEncryptedFragment() const {
+  // The negotiated suite once ServerHello is through; until then the strictest bound (a
+  // legitimate encrypted record before that point is a Finished: 40 bytes or more).
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_.get());
+  if (cipher == nullptr) cipher = SSL_get_pending_cipher(ssl_.get());
+  if (cipher != nullptr && SSL_CIPHER_get_cipher_nid(cipher) == NID_chacha20_poly1305) {
+    return kMinChaChaFragment;
+  }
+  return kMinGcmFragment;
 }
 
 int DtlsTransport::ReadPendingDatagram(uint8_t* out, int capacity) {
@@ -265,7 +307,20 @@ void DtlsTransport::RunHandshake() {
     OpenSslLibrary::ClearErrors();
     return;
   }
-  Fail(Failure::kHandshake, OpenSslLibrary::DrainErrors());
+  if (error == SSL_ERROR_ZERO_RETURN) {  // the peer gave up with close_notify
+    OnClosedByPeer();
+    return;
+  }
+  Fail(Failure::kHandshake, SslErrorDetail(error));
+}
+
+void DtlsTransport::OnClosedByPeer() {
+  state_ = State::kClosed;
+  OpenSslLibrary::ClearErrors();
+  if (SSL_is_init_finished(ssl_.get())) SSL_shutdown(ssl_.get());  // answer with close_notify
+  OpenSslLibrary::ClearErrors();
+  log::Debug(kComponent, "closed by peer", {{"role", std::string(RoleName(*role_))}});
+  listener_->OnDtlsClosed(this);
 }
 
 void DtlsTransport::OnHandshakeDone() {
@@ -343,32 +398,40 @@ void DtlsTransport::VerifyAndConnect() {
 }
 
 void DtlsTransport::ReadApplicationData() {
-  while (state_ == State::kConnected || state_ == State::kConnecting) {
+  // The bound only guards against a library that would keep reporting empty reads.
+  for (int reads = 0; reads < read_budget_; ++reads) {
+    if (state_ != State::kConnected && state_ != State::kConnecting) return;
     OpenSslLibrary::ClearErrors();
-    const int n = SSL_read(ssl_.get(), read_buffer_.get(), kReadBufferSize);
-    if (n > 0) {
+    // SSL_read_ex, not SSL_read: OpenSSL (up to 3.5) reports a discarded or empty
+    // application data record as a successful 0-byte read, which SSL_read turns into a
+    // spurious SSL_ERROR_SYSCALL (openssl/openssl#27316).
+    std::size_t n = 0;
+    const int ret = SSL_read_ex(ssl_.get(), read_buffer_.get(), kReadBufferSize, &n);
+    if (ret == 1) {
+      if (n == 0) continue;
       if (state_ == State::kConnected) {
-        listener_->OnDtlsApplicationData(this, read_buffer_.get(), static_cast<std::size_t>(n));
+        listener_->OnDtlsApplicationData(this, read_buffer_.get(), n);
       } else {
         ++stats_.application_data_dropped;  // fingerprint not verified yet
       }
       continue;
     }
-    const int error = SSL_get_error(ssl_.get(), n);
+    const int error = SSL_get_error(ssl_.get(), ret);
     if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
       OpenSslLibrary::ClearErrors();
       return;
     }
     if (error == SSL_ERROR_ZERO_RETURN) {  // close_notify from the peer
-      state_ = State::kClosed;
-      OpenSslLibrary::ClearErrors();
-      SSL_shutdown(ssl_.get());  // answer with our close_notify
-      OpenSslLibrary::ClearErrors();
-      log::Debug(kComponent, "closed by peer", {{"role", std::string(RoleName(*role_))}});
-      listener_->OnDtlsClosed(this);
+      OnClosedByPeer();
       return;
     }
-    Fail(Failure::kProtocol, OpenSslLibrary::DrainErrors());
+    if (error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 &&
+        (!handshake_done_ || SSL_is_init_finished(ssl_.get()))) {
+      // Our BIOs never fail: OpenSSL 3.0 reports some silently discarded records this
+      // way. Not an error while its state machine is intact; read on.
+      continue;
+    }
+    Fail(Failure::kProtocol, SslErrorDetail(error));
     return;
   }
 }

@@ -77,8 +77,8 @@ class DtlsTransport {
                                  std::span<const uint8_t> remote_master_key_and_salt) = 0;
     // The transport reached kFailed; it ignores everything afterwards.
     virtual void OnDtlsFailed(DtlsTransport* transport, Failure failure) = 0;
-    // The peer closed the association with close_notify (state kClosed). Not called for
-    // a local Close().
+    // The peer closed the association with close_notify (state kClosed), possibly before
+    // the handshake completed. Not called for a local Close().
     virtual void OnDtlsClosed(DtlsTransport* transport) = 0;
     // Decrypted application data (SCTP packets for DataChannels), only once connected.
     virtual void OnDtlsApplicationData(DtlsTransport* transport, const uint8_t* data,
@@ -95,14 +95,16 @@ class DtlsTransport {
     // Largest datagram the transport emits (handshake flights are fragmented to fit).
     uint16_t mtu = 1200;
     // Retransmission timer: starts here and doubles up to the maximum; OpenSSL gives up
-    // after 12 expiries in a row (≈ 30 s with these defaults).
+    // after 12 expiries in a row (≈ 30 s with these defaults). Clamped to 20 ms .. 60 s
+    // (OpenSSL counts a timer with under 15 ms left as expired).
     uint32_t initial_retransmit_ms = 100;
     uint32_t max_retransmit_ms = 4000;
   };
 
   struct Stats {
     uint64_t datagrams_received = 0;  // passed to HandleRecord()
-    uint64_t datagrams_ignored = 0;   // before Start(), after the end, or malformed
+    uint64_t datagrams_ignored = 0;   // before Start(), after the end, or empty
+    uint64_t datagrams_invalid = 0;   // dropped by IsPlausibleDtlsDatagram()
     uint64_t datagrams_sent = 0;      // OnDtlsSendPacket() calls
     uint64_t retransmit_timeouts = 0;  // OnTimer() calls that retransmitted a flight
     uint64_t application_data_dropped = 0;  // received before the fingerprint was checked
@@ -132,9 +134,9 @@ class DtlsTransport {
   // is already set or the algorithm is unsupported.
   bool SetRemoteFingerprint(std::string algorithm, std::string value);
 
-  // Feeds one received datagram (may hold several records). Malformed or unexpected
-  // records are dropped as DTLS requires (RFC 6347 §4.1.2.7); a fatal protocol error
-  // fails the transport.
+  // Feeds one received datagram (may hold several records). A datagram with an invalid
+  // record is dropped whole (IsPlausibleDtlsDatagram(), RFC 6347 §4.1.2.7), so are
+  // records OpenSSL cannot authenticate; a fatal protocol error fails the transport.
   void HandleRecord(const uint8_t* data, std::size_t len);
 
   // Milliseconds until OnTimer() should be called, or nullopt if no retransmission timer
@@ -177,9 +179,11 @@ class DtlsTransport {
   void OnHandshakeDone();
   void VerifyAndConnect();
   void ReadApplicationData();
+  void OnClosedByPeer();
   void Fail(Failure failure, std::string_view detail);
   void EmitDatagram(const uint8_t* data, std::size_t len);
   int ReadPendingDatagram(uint8_t* out, int capacity);
+  std::size_t MinEncryptedFragment() const;
 
   Listener* const listener_;
   const Options options_;
@@ -198,6 +202,10 @@ class DtlsTransport {
   // The datagram being fed by HandleRecord(), read once by the BIO.
   const uint8_t* pending_datagram_ = nullptr;
   std::size_t pending_datagram_len_ = 0;
+  // SSL_read calls allowed per ReadApplicationData() (records left in OpenSSL's buffer
+  // when no datagram is being handled, e.g. after SetRemoteFingerprint()).
+  static constexpr int kIdleReadBudget = 64;
+  int read_budget_ = kIdleReadBudget;
 
   Stats stats_;
 };

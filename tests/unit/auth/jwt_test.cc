@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_keys.h"
@@ -587,6 +589,30 @@ TEST_F(JwtTest, RandomMutationsNeverVerifyAndNeverThrow) {
       EXPECT_FALSE(result.Ok()) << token;
     }
   }
+}
+
+TEST_F(JwtTest, VerifyMayRunOnManyThreads) {
+  JwtVerifier verifier = RsaVerifier();
+  verifier.SetHs256Secret(kSecret);
+  const std::string rs = key_a_->Sign(SamplePayload());
+  const std::string hs = Hs256Token({{"alg", "HS256"}}, SamplePayload(), kSecret);
+  std::string bad = rs;
+  bad[bad.size() - 10] = bad[bad.size() - 10] == 'A' ? 'B' : 'A';
+  std::atomic<int> correct{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        correct += verifier.Verify(rs, kNow).Ok();
+        correct += verifier.Verify(hs, kNow).Ok();
+        correct += verifier.Verify(bad, kNow).error == JwtError::kBadSignature;
+      }
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(correct.load(), 4 * 50 * 3);
 }
 
 TEST(JwtErrorNameTest, NamesEveryError) {

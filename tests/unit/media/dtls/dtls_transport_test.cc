@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <deque>
+#include <fstream>
+#include <iterator>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -93,13 +95,18 @@ struct Link {
   int from_server = 0;
 
   // Delivers queued datagrams both ways until nothing is in flight.
-  void Pump(int max_rounds = 50) {
-    for (int round = 0; round < max_rounds; ++round) {
+  void Pump() {
+    for (int round = 0; round < 50; ++round) {
       if (client.outbox.empty() && server.outbox.empty()) return;
-      Deliver(client, server, true);
-      Deliver(server, client, false);
+      Step();
     }
     ADD_FAILURE() << "handshake did not quiesce";
+  }
+
+  // One round trip: what each side has queued is delivered once.
+  void Step() {
+    Deliver(client, server, true);
+    Deliver(server, client, false);
   }
 
   void Deliver(Peer& from, Peer& to, bool is_client) {
@@ -233,6 +240,19 @@ TEST(DtlsTransport, IsDtlsFollowsRfc7983) {
   }
 }
 
+TEST(DtlsTransport, ServerAnswersCapturedClientHello) {
+  std::ifstream in(std::string(TR_TEST_DATA_DIR) + "/client_hello.bin", std::ios::binary);
+  const Bytes hello((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(hello.size(), 170u);
+  Peer server;
+  ASSERT_TRUE(server.transport->Start(Role::kServer, "sha-256", "AA:BB"));
+  server.transport->HandleRecord(hello.data(), hello.size());
+  ASSERT_EQ(server.outbox.size(), 1u) << "ServerHello … ServerHelloDone in one datagram";
+  EXPECT_EQ(server.outbox[0][0], 22);
+  EXPECT_TRUE(server.transport->NextTimeoutMs().has_value()) << "flight 4 awaits an answer";
+  EXPECT_EQ(server.transport->state(), State::kConnecting);
+}
+
 TEST(DtlsTransport, StartValidatesArguments) {
   Peer peer;
   EXPECT_FALSE(peer.transport->Start(Role::kServer, "md5", "AA:BB"));
@@ -359,6 +379,7 @@ TEST(DtlsTransport, GarbageNeverCrashesNorBreaksTheHandshake) {
   const uint8_t junk[] = {22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2};
   server.transport->HandleRecord(junk, sizeof junk);
   EXPECT_EQ(server.transport->stats().datagrams_ignored, 1u);
+  EXPECT_EQ(server.connected + server.sent, 0);
 
   std::vector<Bytes> garbage;
   garbage.push_back(Bytes(junk, junk + sizeof junk));             // length beyond the datagram
@@ -366,7 +387,8 @@ TEST(DtlsTransport, GarbageNeverCrashesNorBreaksTheHandshake) {
   garbage.push_back(Bytes(13, 0));                                // zeros
   garbage.push_back(Bytes(1500, 0xff));                           // ones
   garbage.push_back(Bytes{23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 5, 0, 3, 1, 2, 3});  // app data, epoch 1
-  garbage.push_back(Bytes{21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 2, 1, 0});     // warning alert
+  garbage.push_back(Bytes{21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 16, 2, 40});  // short alert
+  garbage.push_back(Bytes{22, 0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 1});  // DTLS 1.0 record
   Bytes pseudo_random(600);
   uint32_t x = 12345;
   for (auto& b : pseudo_random) {
@@ -379,6 +401,28 @@ TEST(DtlsTransport, GarbageNeverCrashesNorBreaksTheHandshake) {
   garbage.push_back(pseudo_random);
   garbage.push_back(Bytes{});
 
+  for (std::size_t i = 0; i < garbage.size(); ++i) {
+    Peer c;
+    Peer s;
+    ASSERT_TRUE(Start(c, s));
+    Link{c, s, nullptr}.Pump();
+    ASSERT_EQ(s.connected, 1);
+    s.transport->HandleRecord(garbage[i].data(), garbage[i].size());
+    EXPECT_EQ(s.transport->state(), State::kConnected) << "connected garbage " << i;
+  }
+  for (std::size_t i = 0; i < garbage.size(); ++i) {
+    Peer c;
+    Peer s;
+    ASSERT_TRUE(Start(c, s));
+    for (int step = 0; step < 6; ++step) {
+      s.transport->HandleRecord(garbage[i].data(), garbage[i].size());
+      c.transport->HandleRecord(garbage[i].data(), garbage[i].size());
+      Link{c, s, nullptr}.Step();
+    }
+    Link{c, s, nullptr}.Pump();
+    EXPECT_EQ(c.connected + s.connected, 2) << "garbage " << i;
+  }
+
   ASSERT_TRUE(Start(client, server));
   // Interleave the garbage with the real flights, in both directions.
   for (int step = 0; step < 6; ++step) {
@@ -386,7 +430,7 @@ TEST(DtlsTransport, GarbageNeverCrashesNorBreaksTheHandshake) {
       server.transport->HandleRecord(g.data(), g.size());
       client.transport->HandleRecord(g.data(), g.size());
     }
-    Link{client, server, nullptr}.Pump(1);
+    Link{client, server, nullptr}.Step();
   }
   Link{client, server, nullptr}.Pump();
   EXPECT_EQ(client.connected, 1);
@@ -396,10 +440,40 @@ TEST(DtlsTransport, GarbageNeverCrashesNorBreaksTheHandshake) {
   for (const Bytes& g : garbage) server.transport->HandleRecord(g.data(), g.size());
   EXPECT_EQ(server.transport->state(), State::kConnected);
   const uint8_t hello[] = {'h', 'i'};
+  EXPECT_EQ(client.transport->state(), State::kConnected);
   ASSERT_TRUE(client.transport->SendApplicationData(hello, sizeof hello));
   Link{client, server, nullptr}.Pump();
   ASSERT_EQ(server.received.size(), 1u);
   EXPECT_EQ(server.received[0], Bytes(hello, hello + 2));
+  EXPECT_TRUE(server.failures.empty());
+  EXPECT_TRUE(client.failures.empty());
+}
+
+// OpenSSL 3.0 silently kills an association that is handed an encrypted record shorter
+// than the AEAD overhead (no alert, no error; every later write fails). The transport
+// screens such records out, so one spoofed datagram cannot break DataChannels.
+TEST(DtlsTransport, ShortEncryptedRecordsDoNotKillTheAssociation) {
+  Peer client;
+  Peer server;
+  ASSERT_TRUE(Start(client, server));
+  Link link{client, server, nullptr};
+  link.Pump();
+  ASSERT_EQ(server.connected, 1);
+  for (uint8_t type : {uint8_t{21}, uint8_t{22}, uint8_t{23}}) {
+    for (uint8_t length = 1; length < 40; ++length) {
+      Bytes record = {type, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 1, length, 0, length};
+      record.resize(record.size() + length, 0x5a);
+      server.transport->HandleRecord(record.data(), record.size());
+      client.transport->HandleRecord(record.data(), record.size());
+    }
+  }
+  EXPECT_GT(server.transport->stats().datagrams_invalid, 0u);
+  const uint8_t ping[] = {'p', 'i', 'n', 'g'};
+  ASSERT_TRUE(client.transport->SendApplicationData(ping, sizeof ping));
+  ASSERT_TRUE(server.transport->SendApplicationData(ping, sizeof ping));
+  link.Pump();
+  EXPECT_EQ(server.received.size(), 1u);
+  EXPECT_EQ(client.received.size(), 1u);
   EXPECT_TRUE(server.failures.empty());
   EXPECT_TRUE(client.failures.empty());
 }
@@ -454,8 +528,8 @@ TEST(DtlsTransport, LostServerFlightIsRecovered) {
 
 TEST(DtlsTransport, GivesUpWhenThePeerNeverAnswers) {
   DtlsTransport::Options fast;
-  fast.initial_retransmit_ms = 1;
-  fast.max_retransmit_ms = 2;
+  fast.initial_retransmit_ms = 20;
+  fast.max_retransmit_ms = 40;
   Peer client(fast);
   ASSERT_TRUE(client.transport->Start(Role::kClient, "sha-256", "AA:BB"));
   for (int i = 0; i < 40 && client.failures.empty(); ++i) FireTimer(*client.transport);
@@ -466,6 +540,20 @@ TEST(DtlsTransport, GivesUpWhenThePeerNeverAnswers) {
   EXPECT_FALSE(client.transport->NextTimeoutMs().has_value());
   client.transport->OnTimer();  // harmless after failure
   EXPECT_EQ(client.failures.size(), 1u);
+}
+
+// Handshake alerts are not authenticated (RFC 6347 §4.1.2.7 lets DTLS drop invalid records,
+// not valid plaintext alerts): a close_notify before the handshake ends closes the server.
+TEST(DtlsTransport, CloseNotifyDuringHandshakeCloses) {
+  Peer client;
+  Peer server;
+  ASSERT_TRUE(Start(client, server));
+  const uint8_t close_notify[] = {21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 2, 1, 0};
+  server.transport->HandleRecord(close_notify, sizeof close_notify);
+  Link{client, server, nullptr}.Pump();
+  EXPECT_EQ(server.transport->state(), State::kClosed);
+  EXPECT_EQ(server.closed, 1);
+  EXPECT_EQ(server.connected, 0);
 }
 
 TEST(DtlsTransport, ApplicationDataBothWays) {

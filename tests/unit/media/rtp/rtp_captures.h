@@ -8,7 +8,7 @@
 namespace tr::media::test {
 
 // First packet of a VP8 key frame of simulcast layer "r0", mid "0".
-inline constexpr std::array<uint8_t, 54> kChromeVp8KeyFrame = {
+inline constexpr auto kChromeVp8KeyFrame = std::to_array<uint8_t>({
     0x90, 0x60, 0x1a, 0x2b,  // V=2 X=1 CC=0, M=0 PT=96, seq 6699
     0x3c, 0x4d, 0x5e, 0x6f,  // timestamp
     0x7a, 0x1b, 0x2c, 0x3d,  // SSRC
@@ -25,10 +25,10 @@ inline constexpr std::array<uint8_t, 54> kChromeVp8KeyFrame = {
     0x9d, 0x01, 0x2a,        // start code
     0x80, 0x02, 0xe0, 0x01,  // 640 x 480
     0x39, 0x2a, 0x11, 0x07,  // first partition bytes
-};
+});
 
 // A VP8 delta frame packet of temporal layer 2 (no MID/RID: the SSRC is already known).
-inline constexpr std::array<uint8_t, 40> kChromeVp8DeltaTl2 = {
+inline constexpr auto kChromeVp8DeltaTl2 = std::to_array<uint8_t>({
     0x90, 0x60, 0x1a, 0x2c,  // seq 6700
     0x3c, 0x4d, 0x6c, 0x7f,  //
     0x7a, 0x1b, 0x2c, 0x3d,  //
@@ -40,10 +40,10 @@ inline constexpr std::array<uint8_t, 40> kChromeVp8DeltaTl2 = {
     0x90, 0xe0, 0x80, 0x2b,  // X S, I L T, PictureID 43
     0x05, 0x80,              // TL0PICIDX 5, TID 2 Y=0
     0x31, 0x05, 0x00, 0x11,  // frame tag with P=1 (inter frame), data
-};
+});
 
 // Opus with audio level (voice, -35 dBov), mid "1".
-inline constexpr std::array<uint8_t, 32> kChromeOpus = {
+inline constexpr auto kChromeOpus = std::to_array<uint8_t>({
     0x90, 0x6f, 0x00, 0x07,  // V=2 X=1, PT=111, seq 7
     0x00, 0x00, 0x03, 0xc0,  // timestamp 960
     0x0a, 0x0b, 0x0c, 0x0d,  // SSRC
@@ -54,6 +54,6 @@ inline constexpr std::array<uint8_t, 32> kChromeOpus = {
     0x40, 0x31,              // id 4 mid "1"
     0x00,                    // padding
     0x78, 0x0b, 0xe4, 0x7f,  // Opus TOC + data
-};
+});
 
 }  // namespace tr::media::test
