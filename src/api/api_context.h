@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "auth/jwt.h"
 #include "auth/signing_key.h"
+#include "auth/token_verifier.h"
 #include "blobs/blob_store.h"
 #include "store/store.h"
 #include "tenancy/rate_limiter.h"
@@ -30,8 +30,7 @@ struct ApiContext {
   ApiConfig config;
   store::Store* store = nullptr;
   const auth::SigningKey* signing_key = nullptr;
-  auth::JwtVerifier internal_verifier;
-  std::optional<auth::JwtVerifier> supabase_verifier;
+  auth::TokenVerifier* tokens = nullptr;
   tenancy::RateLimiter rate_limiter;
   blobs::BlobStore* blobs = nullptr;
   // Sends invitation mail when SMTP is configured; may be null.

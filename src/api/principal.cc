@@ -1,45 +1,11 @@
 #include "api/principal.h"
 
-#include <mutex>
-#include <unordered_map>
-
 #include "auth/api_key.h"
 #include "common/error.h"
 #include "common/time.h"
 
 namespace tr::api {
 namespace {
-
-// Signature checks cost tens of microseconds; a verified token is remembered until it
-// expires so repeated requests with the same token skip the RSA verify.
-class VerifiedTokenCache {
- public:
-  std::optional<auth::Claims> Find(const std::string& token, int64_t now) {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(token);
-    if (it == entries_.end()) return std::nullopt;
-    if (it->second.exp <= now) {
-      entries_.erase(it);
-      return std::nullopt;
-    }
-    return it->second;
-  }
-  void Put(const std::string& token, const auth::Claims& claims) {
-    std::lock_guard lock(mutex_);
-    if (entries_.size() >= kMaxEntries) entries_.clear();
-    entries_.emplace(token, claims);
-  }
-
- private:
-  static constexpr std::size_t kMaxEntries = 50000;
-  std::mutex mutex_;
-  std::unordered_map<std::string, auth::Claims> entries_;
-};
-
-VerifiedTokenCache& TokenCache() {
-  static VerifiedTokenCache cache;
-  return cache;
-}
 
 std::string_view BearerToken(const http::Request& request) {
   std::string_view header = request.Header("authorization");
@@ -91,26 +57,12 @@ Principal Authenticate(ApiContext& ctx, const http::Request& request) {
     return principal;
   }
 
-  std::optional<auth::Claims> claims = TokenCache().Find(token, now);
-  bool external = false;
-  if (!claims) {
-    auto result = ctx.internal_verifier.Verify(token, now);
-    if (!result.Ok() && ctx.supabase_verifier) {
-      auto ext = ctx.supabase_verifier->Verify(token, now);
-      if (ext.Ok()) {
-        result = std::move(ext);
-        external = true;
-      }
-    }
-    if (!result.Ok()) {
-      throw ApiError::Unauthorized(std::string("invalid token: ") + auth::JwtErrorName(result.error));
-    }
-    if (result.claims.sub.empty()) throw ApiError::Unauthorized("token has no subject");
-    // Remember which verifier accepted it through the issuer we stamp on our own tokens.
-    if (!external) TokenCache().Put(token, result.claims);
-    claims = std::move(result.claims);
+  auth::TokenCheck check = ctx.tokens->Verify(token, now);
+  if (!check.Ok()) {
+    throw ApiError::Unauthorized(std::string("invalid token: ") + auth::JwtErrorName(check.error));
   }
-
+  const auth::Claims* claims = &check.claims;
+  bool external = check.external;
   if (external) {
     if (claims->email.empty()) throw ApiError::Unauthorized("token has no email");
     auto user = ctx.store->FindOrCreateExternalUser(claims->sub, claims->email, now);

@@ -65,6 +65,31 @@ std::filesystem::path FindWebRoot(const Config& config) {
   return {};
 }
 
+// Our own RS256 tokens, plus a configured Supabase project's tokens (HS256 secret and/or
+// JWKS file, issuer and audience checked).
+std::unique_ptr<auth::TokenVerifier> MakeTokenVerifier(const Config& config,
+                                                       const auth::SigningKey& key) {
+  auth::JwtVerifier internal({config.jwt_issuer, "", 30});
+  internal.AddRsaKey(key);
+  std::optional<auth::JwtVerifier> supabase;
+  if (!config.supabase_jwt_secret.empty() || !config.supabase_jwks_file.empty()) {
+    supabase.emplace(auth::JwtVerifierOptions{config.supabase_issuer, config.supabase_audience, 30});
+    if (!config.supabase_jwt_secret.empty()) supabase->SetHs256Secret(config.supabase_jwt_secret);
+    if (!config.supabase_jwks_file.empty()) {
+      std::ifstream in(config.supabase_jwks_file);
+      if (!in) throw ConfigError("cannot read supabase-jwks-file " + config.supabase_jwks_file);
+      Json jwks = Json::parse(in, nullptr, false);
+      if (jwks.is_discarded()) throw ConfigError("supabase-jwks-file is not JSON");
+      try {
+        supabase->AddJwks(jwks);
+      } catch (const std::exception& e) {
+        throw ConfigError(std::string("supabase-jwks-file: ") + e.what());
+      }
+    }
+  }
+  return std::make_unique<auth::TokenVerifier>(std::move(internal), std::move(supabase));
+}
+
 void ConfigureApi(api::ApiContext& ctx, const Config& config) {
   ctx.config.public_url = config.public_url;
   ctx.config.issuer = config.jwt_issuer;
@@ -77,20 +102,6 @@ void ConfigureApi(api::ApiContext& ctx, const Config& config) {
   ctx.config.rate_limits.transport = {config.rate_limit_transport, 60000};
   ctx.config.rate_limits.upload = {config.rate_limit_upload, 3600000};
 
-  ctx.internal_verifier = auth::JwtVerifier({config.jwt_issuer, "", 30});
-  ctx.internal_verifier.AddRsaKey(*ctx.signing_key);
-  if (!config.supabase_jwt_secret.empty() || !config.supabase_jwks_file.empty()) {
-    auth::JwtVerifier supabase({config.supabase_issuer, config.supabase_audience, 30});
-    if (!config.supabase_jwt_secret.empty()) supabase.SetHs256Secret(config.supabase_jwt_secret);
-    if (!config.supabase_jwks_file.empty()) {
-      std::ifstream in(config.supabase_jwks_file);
-      if (!in) throw ConfigError("cannot read supabase-jwks-file " + config.supabase_jwks_file);
-      Json jwks = Json::parse(in, nullptr, false);
-      if (jwks.is_discarded()) throw ConfigError("supabase-jwks-file is not JSON");
-      supabase.AddJwks(jwks);
-    }
-    ctx.supabase_verifier = std::move(supabase);
-  }
   if (!config.smtp_url.empty()) {
     auto smtp = mail::ParseSmtpUrl(config.smtp_url, config.smtp_from);
     ctx.send_mail = [smtp](const std::string& to, const std::string& subject,
@@ -109,9 +120,11 @@ int RunServe(const Config& config) {
                                             "jwt-signing-key.pem");
   blobs::LocalBlobStore blobs(std::filesystem::path(config.data_dir) / "blobs");
 
+  auto tokens = MakeTokenVerifier(config, key);
   api::ApiContext ctx;
   ctx.store = store.get();
   ctx.signing_key = &key;
+  ctx.tokens = tokens.get();
   ctx.blobs = &blobs;
   ConfigureApi(ctx, config);
 

@@ -173,6 +173,29 @@ def assert_error(resp, status: int, code: str | None = None, what: str = ""):
     return body["error"]
 
 
+def expect_error(tc, resp, status: int, code: str | None = None, what: str = ""):
+    """Like assert_error, but a wrong error *code* (right status and shape) is reported as a
+    failed subTest and the test goes on, so that one naming difference does not hide the
+    behaviour checked after it."""
+    got_status, body, headers = resp
+    ctx = f"{what}: " if what else ""
+    if got_status != status:
+        raise AssertionError(f"{ctx}expected {status} {code or ''}, got {fmt(got_status, body)}")
+    assert_error_shape(resp, what)
+    if code is not None:
+        with tc.subTest(error_code=code, request=what):
+            if body["error"]["code"] != code:
+                tc.fail(f"{ctx}expected error code {code!r}, got {fmt(got_status, body)}")
+    return body["error"]
+
+
+def plan_feature(plan: dict, name: str):
+    """A feature of a Plan (GET /plans): `features` beside `limits`, or inside `limits`."""
+    if isinstance(plan.get("features"), dict) and name in plan["features"]:
+        return plan["features"][name]
+    return feature(plan["limits"], name)
+
+
 def assert_error_shape(resp, what: str = ""):
     got_status, body, headers = resp
     ctx = f"{what}: " if what else ""

@@ -12,7 +12,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (  # noqa: E402
-    PASSWORD, Server, assert_error, assert_iso, assert_status, decode_jwt, free_port, new_user,
+    expect_error, PASSWORD, Server, assert_iso, assert_status, decode_jwt, free_port, new_user,
     require_binary, run_cli, unique_email, unique_name)
 import harness  # noqa: E402
 
@@ -235,7 +235,7 @@ class Cli(unittest.TestCase):
         org = u.create_org(unique_name("Flags"))
         inv = assert_status(u.invite(org["id"], unique_email("inv"), "viewer"), 201)
         self.assertTrue(inv["acceptUrl"].startswith("https://trading.example.com/"), inv["acceptUrl"])
-        assert_error(u.api("PATCH", f"/api/v1/organizations/{org['id']}", {"name": "x" * 3000}),
+        expect_error(self, u.api("PATCH", f"/api/v1/organizations/{org['id']}", {"name": "x" * 3000}),
                      413, "payload_too_large", "body over --max-body-bytes")
         srv.stop()
 

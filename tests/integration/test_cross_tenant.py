@@ -8,7 +8,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (  # noqa: E402
-    Server, assert_error, assert_status, join_org, new_user, unique_email)
+    expect_error, Server, assert_status, join_org, new_user, unique_email)
 
 
 class CrossTenant(unittest.TestCase):
@@ -110,7 +110,7 @@ class CrossTenant(unittest.TestCase):
                 if body == "404-or-empty" and r.status == 200:
                     self.assertEqual(r.json["items"], [], f"{label} {method} {path}")
                     continue
-                assert_error(r, 404, "not_found", f"{label} {method} {path}")
+                expect_error(self, r, 404, "not_found", f"{label} {method} {path}")
         self.assert_a_unchanged()
 
     def assert_a_unchanged(self):
@@ -174,7 +174,7 @@ class CrossTenant(unittest.TestCase):
         # refresh naming an organization the user is not a member of
         b = new_user(self.server, "bodyref")
         r = b.client.refresh(b.refresh_token, self.org_a["id"])
-        assert_error(r, 404, "not_found", "refresh with a foreign organizationId")
+        expect_error(self, r, 404, "not_found", "refresh with a foreign organizationId")
         self.assertNotIn("accessToken", r.json or {})
         # accepting A's invitation (made for another email) from B
         r = self.b.accept(self.inv_a_token())
@@ -206,7 +206,7 @@ class CrossTenant(unittest.TestCase):
                     if "workspaceId=" in path and r.status == 200:
                         self.assertEqual(r.json["items"], [])
                         continue
-                    assert_error(r, 404, "not_found", f"{label} GET {path}")
+                    expect_error(self, r, 404, "not_found", f"{label} GET {path}")
             for method, path, body in (
                     ("DELETE", f"/api/v1/organizations/{B}/members/{guesses['usr']}", None),
                     ("PATCH", f"/api/v1/organizations/{B}/members/{guesses['usr']}", {"role": "viewer"}),
@@ -215,7 +215,7 @@ class CrossTenant(unittest.TestCase):
                     ("POST", f"/api/v1/workspaces/{guesses['wsp']}/rooms", {"name": "x"}),
                     ("POST", f"/api/v1/invitations/{'h' * 43}/accept", None)):
                 with self.subTest(actor=label, request=f"{method} {path}"):
-                    assert_error(actor.api(method, path, body), 404, "not_found", f"{label} {method} {path}")
+                    expect_error(self, actor.api(method, path, body), 404, "not_found", f"{label} {method} {path}")
 
 
 if __name__ == "__main__":

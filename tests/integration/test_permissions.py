@@ -8,7 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (  # noqa: E402
-    ROLES, Server, assert_error, assert_status, join_org, new_user, unique_email, unique_name)
+    expect_error, ROLES, Server, assert_status, join_org, new_user, unique_email, unique_name)
 
 # Blueprint section 3, the HTTP-reachable rows.
 MATRIX = {
@@ -54,7 +54,7 @@ class PermissionMatrix(unittest.TestCase):
                     self.assertEqual(r.status, success_status,
                                      f"{role} should be allowed to {what} ({permission}): {r}")
                 else:
-                    err = assert_error(r, 403, "forbidden", f"{role} must not {what} ({permission})")
+                    err = expect_error(self, r, 403, "forbidden", f"{role} must not {what} ({permission})")
                     self.assertEqual((err.get("details") or {}).get("permission"), permission, err)
 
     # each role really holds its role ----------------------------------------------------------
@@ -148,7 +148,7 @@ class PermissionMatrix(unittest.TestCase):
         owner, admin, host, cohost, mod, viewer = (self.users[r] for r in ROLES)
         f = assert_status(host.upload(self.room["id"], "host.txt", b"host data", "text/plain"), 201)
         for who, role in ((cohost, "co-host"), (mod, "moderator"), (viewer, "viewer")):
-            assert_error(who.api("DELETE", f"/api/v1/files/{f['id']}"), 403, "forbidden",
+            expect_error(self, who.api("DELETE", f"/api/v1/files/{f['id']}"), 403, "forbidden",
                          f"{role} deletes a file someone else uploaded")
         self.assertEqual(admin.api("DELETE", f"/api/v1/files/{f['id']}").status, 204, "admin (manage_organization)")
         g = assert_status(cohost.upload(self.room["id"], "cohost.txt", b"co-host data", "text/plain"), 201)

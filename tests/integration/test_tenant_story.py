@@ -10,8 +10,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (  # noqa: E402
-    PASSWORD, Server, assert_error, assert_iso, assert_status, decode_jwt, feature,
-    join_org, new_user, parse_iso, unique_email, unique_name, verify_rs256)
+    expect_error, PASSWORD, Server, assert_iso, assert_status, decode_jwt, feature,
+    join_org, new_user, parse_iso, plan_feature, unique_email, unique_name, verify_rs256)
 
 GiB = 1024 ** 3
 
@@ -109,9 +109,9 @@ class TenantStory(unittest.TestCase):
         self.assertGreaterEqual(len(auth["refreshToken"]), 20)
         self.check_user(auth["user"], email, "Alice Trader")
 
-        assert_error(c.signup(email, PASSWORD, "Again"), 409, "email_taken", "duplicate signup")
-        assert_error(c.login(email, "wrong-password-123"), 401, "unauthorized", "wrong password")
-        assert_error(c.login(unique_email("nobody"), PASSWORD), 401, "unauthorized", "unknown email")
+        expect_error(self, c.signup(email, PASSWORD, "Again"), 409, "email_taken", "duplicate signup")
+        expect_error(self, c.login(email, "wrong-password-123"), 401, "unauthorized", "wrong password")
+        expect_error(self, c.login(unique_email("nobody"), PASSWORD), 401, "unauthorized", "unknown email")
 
         login = assert_status(c.login(email, PASSWORD), 200, "login")
         self.assertEqual(login["user"]["id"], auth["user"]["id"])
@@ -120,8 +120,8 @@ class TenantStory(unittest.TestCase):
         me = assert_status(c.api("GET", "/api/v1/me", token=login["accessToken"]), 200, "me")
         self.check_user(me["user"], email, "Alice Trader")
         self.assertEqual(me["organizations"], [])
-        assert_error(c.api("GET", "/api/v1/me", token=""), 401, "unauthorized", "me without token")
-        assert_error(c.api("GET", "/api/v1/me", token="not-a-jwt"), 401, "unauthorized", "me with garbage")
+        expect_error(self, c.api("GET", "/api/v1/me", token=""), 401, "unauthorized", "me without token")
+        expect_error(self, c.api("GET", "/api/v1/me", token="not-a-jwt"), 401, "unauthorized", "me with garbage")
 
     def test_02_create_organization_and_token_claims(self):
         owner = new_user(self.server, "owner")
@@ -181,13 +181,13 @@ class TenantStory(unittest.TestCase):
         first = assert_status(c.refresh(rt0), 200, "first refresh")
         rt1 = first["refreshToken"]
         self.assertNotEqual(rt0, rt1)
-        assert_error(c.refresh(rt0), 401, "unauthorized", "reusing a rotated refresh token")
-        assert_error(c.refresh(rt1), 401, "unauthorized",
+        expect_error(self, c.refresh(rt0), 401, "unauthorized", "reusing a rotated refresh token")
+        expect_error(self, c.refresh(rt1), 401, "unauthorized",
                      "the newest refresh token of a family whose old token was replayed")
         # a fresh login starts a new family
         again = assert_status(c.login(u.email, PASSWORD), 200, "login after family revocation")
         assert_status(c.refresh(again["refreshToken"]), 200, "refresh of the new family")
-        assert_error(c.refresh("definitely-not-a-refresh-token"), 401, "unauthorized", "unknown refresh token")
+        expect_error(self, c.refresh("definitely-not-a-refresh-token"), 401, "unauthorized", "unknown refresh token")
 
     def test_04_refresh_selects_organization(self):
         u = new_user(self.server, "multi")
@@ -217,7 +217,7 @@ class TenantStory(unittest.TestCase):
         self.assertEqual(r.status, 204, r)
         self.assertEqual(r.raw, b"")
         self.assertTrue(r.headers.get("X-Request-Id"))
-        assert_error(u.client.refresh(rt), 401, "unauthorized", "refresh after logout")
+        expect_error(self, u.client.refresh(rt), 401, "unauthorized", "refresh after logout")
 
     # workspaces and rooms -----------------------------------------------------------------------
     def test_06_starter_limits_workspaces_and_rooms(self):
@@ -231,7 +231,7 @@ class TenantStory(unittest.TestCase):
         assert_iso(ws["createdAt"])
         self.assertEqual(assert_status(owner.api("GET", f"/api/v1/workspaces/{ws['id']}"), 200)["id"], ws["id"])
 
-        err = assert_error(owner.api("POST", f"/api/v1/organizations/{oid}/workspaces", {"name": "Forex"}),
+        err = expect_error(self, owner.api("POST", f"/api/v1/organizations/{oid}/workspaces", {"name": "Forex"}),
                            402, "workspace_limit_exceeded", "second workspace on starter")
         self.assertEqual(err.get("details"), {"limit": "workspaces", "max": 1, "current": 1, "plan": "starter"})
 
@@ -249,7 +249,7 @@ class TenantStory(unittest.TestCase):
             assert_iso(room["createdAt"])
             assert_iso(room["updatedAt"])
             rooms.append(room)
-        err = assert_error(owner.api("POST", f"/api/v1/workspaces/{ws['id']}/rooms", {"name": "Room 4"}),
+        err = expect_error(self, owner.api("POST", f"/api/v1/workspaces/{ws['id']}/rooms", {"name": "Room 4"}),
                            402, "room_limit_exceeded", "fourth room on starter")
         self.assertEqual(err.get("details"), {"limit": "rooms", "max": 3, "current": 3, "plan": "starter"})
         listed = owner.list_all(f"/api/v1/organizations/{oid}/rooms")
@@ -319,7 +319,7 @@ class TenantStory(unittest.TestCase):
         self.assertEqual(listed(f"/api/v1/workspaces/{wa['id']}/rooms?status=live"), {a1["id"]})
         self.assertEqual(listed(f"/api/v1/organizations/{oid}/rooms?workspaceId={wa['id']}&status=idle"),
                          {a2["id"]})
-        err = assert_error(owner.api("PATCH", f"/api/v1/rooms/{a1['id']}", {"status": "bogus"}),
+        err = expect_error(self, owner.api("PATCH", f"/api/v1/rooms/{a1['id']}", {"status": "bogus"}),
                            400, "validation_failed", "unknown room status")
         self.assertEqual((err.get("details") or {}).get("field"), "status")
 
@@ -328,15 +328,15 @@ class TenantStory(unittest.TestCase):
         self.assertEqual((wsp["name"], wsp["description"]), ("A2", "renamed"))
         self.assertEqual(set(ids(owner.list_all(f"/api/v1/organizations/{oid}/workspaces"))), {wa["id"], wb["id"]})
 
-        assert_error(owner.api("DELETE", f"/api/v1/workspaces/{wa['id']}"), 409, "conflict",
+        expect_error(self, owner.api("DELETE", f"/api/v1/workspaces/{wa['id']}"), 409, "conflict",
                      "deleting a workspace that has rooms")
         for room in (a1, a2):
             r = owner.api("DELETE", f"/api/v1/rooms/{room['id']}")
             self.assertEqual(r.status, 204, r)
-            assert_error(owner.api("GET", f"/api/v1/rooms/{room['id']}"), 404, "not_found", "deleted room")
+            expect_error(self, owner.api("GET", f"/api/v1/rooms/{room['id']}"), 404, "not_found", "deleted room")
         r = owner.api("DELETE", f"/api/v1/workspaces/{wa['id']}")
         self.assertEqual(r.status, 204, r)
-        assert_error(owner.api("GET", f"/api/v1/workspaces/{wa['id']}"), 404, "not_found", "deleted workspace")
+        expect_error(self, owner.api("GET", f"/api/v1/workspaces/{wa['id']}"), 404, "not_found", "deleted workspace")
         self.assertEqual(listed(f"/api/v1/organizations/{oid}/rooms"), {b1["id"]})
         self.assertEqual(self.usage(owner, oid)["usage"]["workspaces"], 1)
         self.assertEqual(self.usage(owner, oid)["usage"]["rooms"], 1)
@@ -368,7 +368,7 @@ class TenantStory(unittest.TestCase):
         self.assertEqual((preview["organizationName"], preview["email"], preview["role"], preview["status"]),
                          (org["name"], email, "viewer", "pending"))
         assert_iso(preview["expiresAt"])
-        assert_error(anon.api("GET", "/api/v1/invitations/not-a-real-token"), 404, "not_found", "unknown token")
+        expect_error(self, anon.api("GET", "/api/v1/invitations/not-a-real-token"), 404, "not_found", "unknown token")
 
         pending = owner.list_all(f"/api/v1/organizations/{oid}/invitations")
         mine = [i for i in pending if i["id"] == inv["id"]]
@@ -381,7 +381,7 @@ class TenantStory(unittest.TestCase):
         intruder = new_user(self.server, "intruder")
         r = intruder.accept(token)
         self.assertIn(r.status, (403, 404), r)
-        assert_error(r, r.status, "forbidden" if r.status == 403 else "not_found", "accept someone else's invitation")
+        expect_error(self, r, r.status, "forbidden" if r.status == 403 else "not_found", "accept someone else's invitation")
         self.assertNotIn(intruder.id, [m["userId"] for m in owner.members(oid)])
         self.assertEqual(assert_status(anon.api("GET", f"/api/v1/invitations/{token}"), 200)["status"], "pending")
 
@@ -393,12 +393,12 @@ class TenantStory(unittest.TestCase):
         self.assertEqual(member["displayName"], viewer.name)
         assert_iso(member["joinedAt"])
         r = viewer.accept(token)
-        self.assertEqual(r.status, 409, r)
-        assert_error(r, 409, None, "accepting twice")
-        self.assertIn(r.json["error"]["code"], ("already_member", "conflict"))
+        expect_error(self, r, 409, None, "accepting twice")
+        with self.subTest(error_code="already_member|conflict", request="accepting twice"):
+            self.assertIn(r.json["error"]["code"], ("already_member", "conflict"), r.json)
         self.assertEqual(assert_status(anon.api("GET", f"/api/v1/invitations/{token}"), 200)["status"], "accepted")
-        assert_error(owner.invite(oid, email, "viewer"), 409, "already_member", "inviting a member")
-        assert_error(owner.invite(oid, owner.email, "admin"), 409, "already_member", "inviting the owner")
+        expect_error(self, owner.invite(oid, email, "viewer"), 409, "already_member", "inviting a member")
+        expect_error(self, owner.invite(oid, owner.email, "admin"), 409, "already_member", "inviting the owner")
 
         members = owner.members(oid)
         self.assertEqual({m["userId"]: m["role"] for m in members}, {owner.id: "owner", viewer.id: "viewer"})
@@ -410,16 +410,16 @@ class TenantStory(unittest.TestCase):
         self.assertEqual([(o["id"], o["role"]) for o in me["organizations"]], [(oid, "viewer")])
 
         # what a viewer may and may not do
-        err = assert_error(viewer.api("POST", f"/api/v1/workspaces/{ws['id']}/rooms", {"name": "nope"}),
+        err = expect_error(self, viewer.api("POST", f"/api/v1/workspaces/{ws['id']}/rooms", {"name": "nope"}),
                            403, "forbidden", "viewer creates a room")
         self.assertEqual((err.get("details") or {}).get("permission"), "create_rooms")
-        err = assert_error(viewer.api("POST", f"/api/v1/organizations/{oid}/workspaces", {"name": "nope"}),
+        err = expect_error(self, viewer.api("POST", f"/api/v1/organizations/{oid}/workspaces", {"name": "nope"}),
                            403, "forbidden", "viewer creates a workspace")
         self.assertEqual((err.get("details") or {}).get("permission"), "create_workspaces")
-        assert_error(viewer.invite(oid, unique_email("x"), "viewer"), 403, "forbidden", "viewer invites")
-        assert_error(viewer.api("GET", f"/api/v1/organizations/{oid}/invitations"), 403, "forbidden",
+        expect_error(self, viewer.invite(oid, unique_email("x"), "viewer"), 403, "forbidden", "viewer invites")
+        expect_error(self, viewer.api("GET", f"/api/v1/organizations/{oid}/invitations"), 403, "forbidden",
                      "viewer lists invitations")
-        assert_error(viewer.api("PATCH", f"/api/v1/organizations/{oid}/members/{owner.id}", {"role": "viewer"}),
+        expect_error(self, viewer.api("PATCH", f"/api/v1/organizations/{oid}/members/{owner.id}", {"role": "viewer"}),
                      403, "forbidden", "viewer changes a role")
         self.assertEqual(ids(viewer.list_all(f"/api/v1/organizations/{oid}/rooms")), [room["id"]])
         self.assertEqual(ids(viewer.list_all(f"/api/v1/workspaces/{ws['id']}/rooms")), [room["id"]])
@@ -432,18 +432,18 @@ class TenantStory(unittest.TestCase):
                                           {"role": "moderator"}), 200, "change role")
         self.assertEqual((changed["userId"], changed["role"]), (viewer.id, "moderator"))
         self.assertEqual({m["userId"]: m["role"] for m in owner.members(oid)}[viewer.id], "moderator")
-        assert_error(owner.api("PATCH", f"/api/v1/organizations/{oid}/members/{viewer.id}", {"role": "emperor"}),
+        expect_error(self, owner.api("PATCH", f"/api/v1/organizations/{oid}/members/{viewer.id}", {"role": "emperor"}),
                      400, "validation_failed", "unknown role")
-        assert_error(viewer.api("POST", f"/api/v1/workspaces/{ws['id']}/rooms", {"name": "nope"}),
+        expect_error(self, viewer.api("POST", f"/api/v1/workspaces/{ws['id']}/rooms", {"name": "nope"}),
                      403, "forbidden", "moderator creates a room")
         r = owner.api("DELETE", f"/api/v1/organizations/{oid}/members/{viewer.id}")
         self.assertEqual(r.status, 204, r)
         self.assertEqual([m["userId"] for m in owner.members(oid)], [owner.id])
         # the removed member loses access at once (same access token)
-        assert_error(viewer.api("GET", f"/api/v1/organizations/{oid}"), 404, "not_found", "removed member: org")
-        assert_error(viewer.api("GET", f"/api/v1/rooms/{room['id']}"), 404, "not_found", "removed member: room")
+        expect_error(self, viewer.api("GET", f"/api/v1/organizations/{oid}"), 404, "not_found", "removed member: org")
+        expect_error(self, viewer.api("GET", f"/api/v1/rooms/{room['id']}"), 404, "not_found", "removed member: room")
         self.assertEqual(assert_status(viewer.api("GET", "/api/v1/me"), 200)["organizations"], [])
-        assert_error(owner.api("DELETE", f"/api/v1/organizations/{oid}/members/{viewer.id}"), 404, "not_found",
+        expect_error(self, owner.api("DELETE", f"/api/v1/organizations/{oid}/members/{viewer.id}"), 404, "not_found",
                      "removing a non-member")
 
     def test_10_revoke_invitation(self):
@@ -457,12 +457,12 @@ class TenantStory(unittest.TestCase):
         if preview.status == 200:
             self.assertEqual(preview.json["status"], "revoked")
         else:
-            assert_error(preview, 404, "not_found", "preview of a revoked invitation")
+            expect_error(self, preview, 404, "not_found", "preview of a revoked invitation")
         invitee = new_user(self.server, "revoked", email=email)
         r = invitee.accept(inv["token"])
         self.assertIn(r.status, (404, 409, 410), r)
         self.assertNotIn(invitee.id, [m["userId"] for m in owner.members(oid)])
-        assert_error(owner.api("DELETE", f"/api/v1/organizations/{oid}/invitations/inv_doesnotexist0000000"),
+        expect_error(self, owner.api("DELETE", f"/api/v1/organizations/{oid}/invitations/inv_doesnotexist0000000"),
                      404, "not_found", "revoking an unknown invitation")
 
     def test_11_leave_and_owner_protection(self):
@@ -475,7 +475,7 @@ class TenantStory(unittest.TestCase):
         self.assertNotIn(viewer.id, [m["userId"] for m in owner.members(oid)])
         # a viewer cannot remove someone else
         v2 = join_org(self.server, owner, oid, "viewer")
-        assert_error(v2.api("DELETE", f"/api/v1/organizations/{oid}/members/{admin.id}"), 403, "forbidden",
+        expect_error(self, v2.api("DELETE", f"/api/v1/organizations/{oid}/members/{admin.id}"), 403, "forbidden",
                      "viewer removes an admin")
         # nobody removes or demotes the owner, and the owner cannot leave (one owner per org)
         for actor, what in ((admin, "admin removes owner"), (owner, "owner leaves")):
@@ -502,10 +502,10 @@ class TenantStory(unittest.TestCase):
             "enterprise": (None, None, None, None, True, "full", True, True, True, True),
         }
         for pid, exp in expected.items():
-            lim = plans[pid]["limits"]
+            lim, pl = plans[pid]["limits"], plans[pid]
             got = (lim["workspaces"], lim["rooms"], lim["hosts"], lim["viewers"],
-                   feature(lim, "recording"), feature(lim, "analytics"), feature(lim, "apiAccess"),
-                   feature(lim, "customBranding"), feature(lim, "sso"), feature(lim, "auditLogs"))
+                   plan_feature(pl, "recording"), plan_feature(pl, "analytics"), plan_feature(pl, "apiAccess"),
+                   plan_feature(pl, "customBranding"), plan_feature(pl, "sso"), plan_feature(pl, "auditLogs"))
             self.assertEqual(got, exp, pid)
         storage = [plans[p]["limits"]["storageBytes"] for p in ("starter", "professional", "business", "enterprise")]
         self.assertIn(storage, ([5 * GiB, 25 * GiB, 100 * GiB, 1024 * GiB],
@@ -530,13 +530,13 @@ class TenantStory(unittest.TestCase):
         rooms.append(owner.create_room(ws2["id"]))
 
         r = owner.api("PUT", f"/api/v1/organizations/{oid}/plan", {"plan": "starter"})
-        assert_error(r, 409, "plan_usage_exceeds_limits", "downgrade while over the limits")
+        expect_error(self, r, 409, "plan_usage_exceeds_limits", "downgrade while over the limits")
         self.assertTrue({"workspaces", "rooms"} <= over_limit_names(r.json["error"].get("details")),
                         f"409 details list the exceeded limits: {r.json}")
         self.assertEqual(assert_status(owner.api("GET", f"/api/v1/organizations/{oid}"), 200)["plan"],
                          "professional", "refused downgrade changes nothing")
         r = owner.api("PUT", f"/api/v1/organizations/{oid}/plan", {"plan": "starter", "acceptOverLimit": False})
-        assert_error(r, 409, "plan_usage_exceeds_limits", "acceptOverLimit false")
+        expect_error(self, r, 409, "plan_usage_exceeds_limits", "acceptOverLimit false")
 
         res = owner.set_plan(oid, "starter", accept_over_limit=True)
         self.assertEqual(res["organization"]["plan"], "starter")
@@ -549,19 +549,19 @@ class TenantStory(unittest.TestCase):
         self.assertEqual(self.usage(owner, oid)["usage"]["rooms"], 4, "existing rooms are kept")
 
         # over the limit: nothing new until usage drops below it
-        err = assert_error(owner.api("POST", f"/api/v1/workspaces/{ws1['id']}/rooms", {"name": "x"}),
+        err = expect_error(self, owner.api("POST", f"/api/v1/workspaces/{ws1['id']}/rooms", {"name": "x"}),
                            402, "room_limit_exceeded", "room while over the limit")
         self.assertEqual(err.get("details"), {"limit": "rooms", "max": 3, "current": 4, "plan": "starter"})
-        assert_error(owner.api("POST", f"/api/v1/organizations/{oid}/workspaces", {"name": "x"}),
+        expect_error(self, owner.api("POST", f"/api/v1/organizations/{oid}/workspaces", {"name": "x"}),
                      402, "workspace_limit_exceeded", "workspace while over the limit")
         self.assertEqual(owner.api("DELETE", f"/api/v1/rooms/{rooms[0]['id']}").status, 204)
-        assert_error(owner.api("POST", f"/api/v1/workspaces/{ws1['id']}/rooms", {"name": "x"}),
+        expect_error(self, owner.api("POST", f"/api/v1/workspaces/{ws1['id']}/rooms", {"name": "x"}),
                      402, "room_limit_exceeded", "room at the limit")
         self.assertEqual(owner.api("DELETE", f"/api/v1/rooms/{rooms[1]['id']}").status, 204)
         owner.create_room(ws1["id"], "fits again")
         # upgrade is always allowed; unknown plan is a validation error
         self.assertEqual(owner.set_plan(oid, "enterprise")["overLimits"], [])
-        err = assert_error(owner.api("PUT", f"/api/v1/organizations/{oid}/plan", {"plan": "platinum"}),
+        err = expect_error(self, owner.api("PUT", f"/api/v1/organizations/{oid}/plan", {"plan": "platinum"}),
                            400, "validation_failed", "unknown plan")
         self.assertEqual((err.get("details") or {}).get("field"), "plan")
 
@@ -574,7 +574,7 @@ class TenantStory(unittest.TestCase):
             email = unique_email(role)
             r = owner.invite(oid, email, role)
             if r.status == 402:
-                err = assert_error(r, 402, "host_limit_exceeded", f"invite {role}")
+                err = expect_error(self, r, 402, "host_limit_exceeded", f"invite {role}")
                 self.assertEqual((err.get("details") or {}).get("limit"), "hosts")
                 self.assertEqual((err.get("details") or {}).get("max"), 1)
                 outcomes.append("refused at invitation")
@@ -590,7 +590,7 @@ class TenantStory(unittest.TestCase):
                 assert_status(r, 200, f"first host ({role}) accepts")
                 accepted += 1
             else:
-                err = assert_error(r, 402, "host_limit_exceeded", f"second host ({role}) accepts")
+                err = expect_error(self, r, 402, "host_limit_exceeded", f"second host ({role}) accepts")
                 self.assertEqual((err.get("details") or {}).get("limit"), "hosts")
                 outcomes.append("refused at acceptance")
         self.assertEqual(len(outcomes), 1, "the second host is refused exactly once")
@@ -600,7 +600,7 @@ class TenantStory(unittest.TestCase):
         # promotions count too; owner and admins do not
         viewer = join_org(self.server, owner, oid, "viewer")
         for role in ("host", "co-host"):
-            assert_error(owner.api("PATCH", f"/api/v1/organizations/{oid}/members/{viewer.id}", {"role": role}),
+            expect_error(self, owner.api("PATCH", f"/api/v1/organizations/{oid}/members/{viewer.id}", {"role": role}),
                          402, "host_limit_exceeded", f"promote viewer to {role}")
         join_org(self.server, owner, oid, "admin")
         members = owner.members(oid)
@@ -620,7 +620,7 @@ class TenantStory(unittest.TestCase):
         oid = org["id"]
         ws = owner.create_workspace(oid)
         room = owner.create_room(ws["id"])
-        err = assert_error(owner.api("POST", f"/api/v1/organizations/{oid}/api-keys", {"name": "ci"}),
+        err = expect_error(self, owner.api("POST", f"/api/v1/organizations/{oid}/api-keys", {"name": "ci"}),
                            403, "plan_feature_unavailable", "api key on starter")
         self.assertEqual((err.get("details") or {}).get("feature"), "api_access")
 
@@ -648,12 +648,12 @@ class TenantStory(unittest.TestCase):
         self.assertEqual(ids(rooms["items"]), [room["id"]])
         item = owner.list_all(f"/api/v1/organizations/{oid}/api-keys")[0]
         self.assertIsNotNone(item["lastUsedAt"], "lastUsedAt is set once the key is used")
-        assert_error(keyc.api("GET", f"/api/v1/organizations/{oid}/rooms", token=key[:-1] + ("A" if key[-1] != "A" else "B")),
+        expect_error(self, keyc.api("GET", f"/api/v1/organizations/{oid}/rooms", token=key[:-1] + ("A" if key[-1] != "A" else "B")),
                      401, "unauthorized", "tampered api key")
 
         r = owner.api("DELETE", f"/api/v1/organizations/{oid}/api-keys/{created['id']}")
         self.assertEqual(r.status, 204, r)
-        assert_error(keyc.api("GET", f"/api/v1/organizations/{oid}/rooms"), 401, "unauthorized", "revoked api key")
+        expect_error(self, keyc.api("GET", f"/api/v1/organizations/{oid}/rooms"), 401, "unauthorized", "revoked api key")
 
         # a key stops working when the plan loses API access
         second = assert_status(owner.api("POST", f"/api/v1/organizations/{oid}/api-keys", {"name": "two"}), 201)
@@ -662,17 +662,17 @@ class TenantStory(unittest.TestCase):
         owner.set_plan(oid, "starter")
         r = k2.api("GET", f"/api/v1/organizations/{oid}/rooms")
         self.assertIn(r.status, (401, 403), f"api key after downgrade to starter: {r}")
-        assert_error(r, r.status, "unauthorized" if r.status == 401 else "plan_feature_unavailable")
+        expect_error(self, r, r.status, "unauthorized" if r.status == 401 else "plan_feature_unavailable")
 
     # audit log ------------------------------------------------------------------------------------
     def test_16_audit_log(self):
         owner, org = self.owner_with_org()
         oid = org["id"]
         path = f"/api/v1/organizations/{oid}/audit-log"
-        err = assert_error(owner.api("GET", path), 403, "plan_feature_unavailable", "audit log on starter")
+        err = expect_error(self, owner.api("GET", path), 403, "plan_feature_unavailable", "audit log on starter")
         self.assertEqual((err.get("details") or {}).get("feature"), "audit_logs")
         owner.set_plan(oid, "professional")
-        assert_error(owner.api("GET", path), 403, "plan_feature_unavailable", "audit log on professional")
+        expect_error(self, owner.api("GET", path), 403, "plan_feature_unavailable", "audit log on professional")
         owner.set_plan(oid, "business")
 
         ws = owner.create_workspace(oid)
@@ -716,7 +716,7 @@ class TenantStory(unittest.TestCase):
         filtered = owner.list_all(f"{path}?action={urllib.parse.quote(action)}")
         self.assertTrue(filtered)
         self.assertEqual({e["action"] for e in filtered}, {action})
-        assert_error(viewer.api("GET", path), 403, "forbidden", "moderator reads the audit log")
+        expect_error(self, viewer.api("GET", path), 403, "forbidden", "moderator reads the audit log")
 
     # files ----------------------------------------------------------------------------------------
     def test_17_files(self):
@@ -750,21 +750,21 @@ class TenantStory(unittest.TestCase):
         self.assertEqual(owner.api("GET", f"/api/v1/files/{g['id']}/content").raw, big)
         self.assertEqual(self.usage(owner, oid)["usage"]["storageBytes"], len(data) + len(big))
 
-        err = assert_error(viewer.upload(room["id"], "v.txt", b"hi", "text/plain"), 403, "forbidden",
+        err = expect_error(self, viewer.upload(room["id"], "v.txt", b"hi", "text/plain"), 403, "forbidden",
                            "viewer uploads")
         self.assertEqual((err.get("details") or {}).get("permission"), "upload_files")
-        assert_error(viewer.api("DELETE", f"/api/v1/files/{f['id']}"), 403, "forbidden", "viewer deletes a file")
-        err = assert_error(owner.api("POST", f"/api/v1/rooms/{room['id']}/files", raw=b"x",
+        expect_error(self, viewer.api("DELETE", f"/api/v1/files/{f['id']}"), 403, "forbidden", "viewer deletes a file")
+        err = expect_error(self, owner.api("POST", f"/api/v1/rooms/{room['id']}/files", raw=b"x",
                                      headers={"Content-Type": "text/plain"}),
                            400, "validation_failed", "upload without ?name=")
         self.assertEqual((err.get("details") or {}).get("field"), "name")
-        assert_error(owner.upload("room_doesnotexist00000000", "x.txt", b"x"), 404, "not_found", "unknown room")
+        expect_error(self, owner.upload("room_doesnotexist00000000", "x.txt", b"x"), 404, "not_found", "unknown room")
 
         for fid in (f["id"], g["id"]):
             r = owner.api("DELETE", f"/api/v1/files/{fid}")
             self.assertEqual(r.status, 204, r)
-            assert_error(owner.api("GET", f"/api/v1/files/{fid}"), 404, "not_found", "deleted file")
-            assert_error(owner.api("GET", f"/api/v1/files/{fid}/content"), 404, "not_found", "deleted file content")
+            expect_error(self, owner.api("GET", f"/api/v1/files/{fid}"), 404, "not_found", "deleted file")
+            expect_error(self, owner.api("GET", f"/api/v1/files/{fid}/content"), 404, "not_found", "deleted file content")
         self.assertEqual(owner.list_all(f"/api/v1/rooms/{room['id']}/files"), [])
         self.assertEqual(self.usage(owner, oid)["usage"]["storageBytes"], 0, "deleted files free storage")
 
@@ -791,7 +791,7 @@ class TenantStory(unittest.TestCase):
         self.assertEqual(a["storageBytes"], 0)
         self.assertEqual(assert_status(host.api("GET", path), 200, "host analytics")["level"], "basic")
         for who, role in ((viewer, "viewer"), (moderator, "moderator")):
-            err = assert_error(who.api("GET", path), 403, "forbidden", f"{role} analytics")
+            err = expect_error(self, who.api("GET", path), 403, "forbidden", f"{role} analytics")
             self.assertEqual((err.get("details") or {}).get("permission"), "view_analytics")
         owner.set_plan(oid, "professional")
         self.assertEqual(assert_status(owner.api("GET", path), 200)["level"], "advanced")

@@ -448,7 +448,7 @@ std::optional<uint64_t> DtlsTransport::NextTimeoutMs() const {
 void DtlsTransport::OnTimer() {
   if (!ssl_ || (state_ != State::kConnecting && state_ != State::kConnected)) return;
   OpenSslLibrary::ClearErrors();
-  const int ret = DTLSv1_handle_timeout(ssl_.get());
+  const long ret = DTLSv1_handle_timeout(ssl_.get());
   if (ret > 0) {
     ++stats_.retransmit_timeouts;
   } else if (ret < 0) {

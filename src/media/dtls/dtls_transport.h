@@ -149,8 +149,10 @@ class DtlsTransport {
   // OpenSSL 3.0: hence no `now` parameter.
   void OnTimer();
 
-  // Encrypts and sends application data (SCTP); only when connected. Returns false if not
-  // connected or OpenSSL refuses.
+  // Encrypts and sends application data (SCTP) as one record in one datagram; only when
+  // connected. The record adds 37 bytes (AES-GCM) that the MTU does not bound, so the
+  // caller keeps each message within mtu - 37 (SCTP does, from its own path MTU).
+  // Returns false if not connected, if len is 0 or above 16384, or if OpenSSL refuses.
   bool SendApplicationData(const uint8_t* data, std::size_t len);
 
   // Sends close_notify if the handshake is complete, then ignores everything (kClosed).

@@ -27,7 +27,7 @@ std::optional<Sdes> Sdes::Parse(const RtcpPacket& packet) {
       if (n - pos < 2 || body[pos + 1] > n - pos - 2) {
         return std::nullopt;
       }
-      pos += 2 + body[pos + 1];
+      pos += 2u + body[pos + 1];
     }
     pos = PadTo4(pos + 1);  // the null octet, then padding to the next 32-bit boundary
     if (pos > n) {

@@ -42,11 +42,11 @@ Bytes MakeRtp(uint16_t seq, uint32_t ssrc, std::size_t payload_size, bool extens
   put(96);
   put(static_cast<uint8_t>(seq >> 8));
   put(static_cast<uint8_t>(seq));
-  for (uint8_t b : {0x00, 0x01, 0xe2, 0x40}) put(b);  // timestamp 123456
+  for (int b : {0x00, 0x01, 0xe2, 0x40}) put(static_cast<uint8_t>(b));  // timestamp 123456
   for (int shift = 24; shift >= 0; shift -= 8) put(static_cast<uint8_t>(ssrc >> shift));
   if (extension) {
     // 0xBEDE profile, 1 word: id 1 (mid) len 1 "0", id 3 len 1, 0x2a.
-    for (uint8_t b : {0xbe, 0xde, 0x00, 0x01, 0x10, 0x30, 0x30, 0x2a}) put(b);
+    for (int b : {0xbe, 0xde, 0x00, 0x01, 0x10, 0x30, 0x30, 0x2a}) put(static_cast<uint8_t>(b));
   }
   for (std::size_t i = 0; i < payload_size; ++i) put(static_cast<uint8_t>(i * 3 + seq));
   return p;
