@@ -42,8 +42,9 @@ Bytes KeyAndSalt(SrtpProfile profile) {
 
 // RTP header (12 bytes, SSRC 0x01020304) + payload; total = 12 + payload.
 Bytes Rtp(uint16_t seq, std::size_t payload) {
-  Bytes p = {0x80, 96, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0x10, 0,
-             1, 2, 3, 4};
+  Bytes p = {
+      0x80, 96, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0x10, 0, 1, 2,
+      3,    4};
   p.resize(12 + payload);
   for (std::size_t i = 12; i < p.size(); ++i) p[i] = static_cast<uint8_t>(i);
   return p;
@@ -56,7 +57,8 @@ void SetLabel(benchmark::State& state, SrtpProfile profile) {
 void BM_SrtpProtectRtp(benchmark::State& state) {
   const SrtpProfile profile = ProfileArg(state.range(0));
   const auto payload = static_cast<std::size_t>(state.range(1));
-  auto session = SrtpSession::CreateFromKeyAndSalt(Direction::kOutbound, profile, KeyAndSalt(profile));
+  auto session =
+      SrtpSession::CreateFromKeyAndSalt(Direction::kOutbound, profile, KeyAndSalt(profile));
   if (!session) {
     state.SkipWithError("cannot create session");
     return;
@@ -93,7 +95,8 @@ void BM_SrtpUnprotectRtp(benchmark::State& state) {
     const Bytes plain = Rtp(static_cast<uint16_t>(i), payload);
     Bytes packet(plain.size() + SrtpSession::kRtpTrailerRoom);
     std::size_t len = 0;
-    if (!sender || !sender->ProtectRtp(plain.data(), plain.size(), packet.data(), packet.size(), &len)) {
+    if (!sender ||
+        !sender->ProtectRtp(plain.data(), plain.size(), packet.data(), packet.size(), &len)) {
       state.SkipWithError("protect failed");
       return;
     }
@@ -107,7 +110,8 @@ void BM_SrtpUnprotectRtp(benchmark::State& state) {
     if (next == kBatch) {
       state.PauseTiming();
       receiver = SrtpSession::CreateFromKeyAndSalt(Direction::kInbound, profile, key);
-      for (int i = 0; i < kBatch; ++i) std::memcpy(work[i].data(), pristine[i].data(), pristine[i].size());
+      for (int i = 0; i < kBatch; ++i)
+        std::memcpy(work[i].data(), pristine[i].data(), pristine[i].size());
       next = 0;
       state.ResumeTiming();
     }

@@ -700,14 +700,29 @@ class Server:
         try:
             rc = self.proc.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
+            stacks = self.thread_dump()
             self.kill()
             raise AssertionError(f"server did not exit within {STOP_TIMEOUT}s of SIGTERM\n"
-                                 f"--- stderr tail ---\n{self.stderr_tail()}")
+                                 f"--- stderr tail ---\n{self.stderr_tail()}\n{stacks}")
         self.proc = None
         if expect_clean and rc != 0:
             raise AssertionError(f"server exited with code {rc} after SIGTERM (expected 0)\n"
                                  f"--- stderr tail ---\n{self.stderr_tail()}")
         return rc
+
+    def thread_dump(self) -> str:
+        """Stacks of the (hung) server's threads, when gdb is available, for failure messages."""
+        gdb = shutil.which("gdb")
+        if not gdb or self.proc is None or self.proc.poll() is not None:
+            return ""
+        try:
+            out = subprocess.run([gdb, "-q", "-batch", "-p", str(self.proc.pid), "-ex", "thread apply all bt 12"],
+                                 capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        frames = [line for line in out.splitlines() if line.startswith(("Thread ", "#"))]
+        frames = [re.sub(r"<[^<>]*(<[^<>]*>[^<>]*)*>", "<…>", f)[:200] for f in frames]
+        return "--- server threads (gdb) ---\n" + "\n".join(frames[:150])
 
     def kill(self):
         if self.proc is not None and self.proc.poll() is None:

@@ -176,6 +176,12 @@ class CrossTenant(unittest.TestCase):
         r = b.client.refresh(b.refresh_token, self.org_a["id"])
         expect_error(self, r, 404, "not_found", "refresh with a foreign organizationId")
         self.assertNotIn("accessToken", r.json or {})
+        # a refused refresh has no side effect: the same refresh token still works (and is not
+        # treated as a replayed one)
+        again = b.client.refresh(b.refresh_token)
+        assert_status(again, 200, "the refresh token after a refused refresh")
+        b._set_auth(again.json)
+        assert_status(b.client.refresh(b.refresh_token), 200, "the session family is intact")
         # accepting A's invitation (made for another email) from B
         r = self.b.accept(self.inv_a_token())
         self.assertIn(r.status, (403, 404), r)

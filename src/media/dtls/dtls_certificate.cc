@@ -109,7 +109,8 @@ std::optional<DtlsCertificate> DtlsCertificate::Generate() {
 std::optional<DtlsCertificate> DtlsCertificate::FromPem(std::string_view certificate_pem,
                                                         std::string_view private_key_pem) {
   if (!OpenSslLibrary::Initialize()) return std::nullopt;
-  BioPtr cert_bio(BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())));
+  BioPtr cert_bio(
+      BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())));
   BioPtr key_bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())));
   if (!cert_bio || !key_bio) return std::nullopt;
   std::unique_ptr<x509_st, X509Free> certificate(

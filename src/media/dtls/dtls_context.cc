@@ -34,16 +34,15 @@ std::unique_ptr<SSL_CTX, SslCtxFree> Build() {
                              SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
   SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, &AcceptAnyCertificate);
-  const bool ok =
-      SSL_CTX_set_min_proto_version(c, DTLS1_2_VERSION) == 1 &&
-      SSL_CTX_set_max_proto_version(c, DTLS1_2_VERSION) == 1 &&
-      SSL_CTX_set_cipher_list(c, DtlsContext::kCipherList) == 1 &&
-      SSL_CTX_set1_groups_list(c, DtlsContext::kGroups) == 1 &&
-      // Note the inverted convention: 0 means success for this one.
-      SSL_CTX_set_tlsext_use_srtp(c, DtlsContext::kSrtpProfiles) == 0 &&
-      SSL_CTX_use_certificate(c, certificate.certificate()) == 1 &&
-      SSL_CTX_use_PrivateKey(c, certificate.private_key()) == 1 &&
-      SSL_CTX_check_private_key(c) == 1;
+  const bool ok = SSL_CTX_set_min_proto_version(c, DTLS1_2_VERSION) == 1 &&
+                  SSL_CTX_set_max_proto_version(c, DTLS1_2_VERSION) == 1 &&
+                  SSL_CTX_set_cipher_list(c, DtlsContext::kCipherList) == 1 &&
+                  SSL_CTX_set1_groups_list(c, DtlsContext::kGroups) == 1 &&
+                  // Note the inverted convention: 0 means success for this one.
+                  SSL_CTX_set_tlsext_use_srtp(c, DtlsContext::kSrtpProfiles) == 0 &&
+                  SSL_CTX_use_certificate(c, certificate.certificate()) == 1 &&
+                  SSL_CTX_use_PrivateKey(c, certificate.private_key()) == 1 &&
+                  SSL_CTX_check_private_key(c) == 1;
   if (!ok) return nullptr;
   return ctx;
 }

@@ -59,9 +59,9 @@ std::string_view RoleName(DtlsTransport::Role role) {
 }  // namespace
 
 // The OpenSSL side of the transport: a custom BIO method (reads hand out the one datagram
-// being handled, writes go to the listener) and the retransmission timer callback. OpenSSL's own write buffering
-// (the handshake "bbio") packs the records of a flight into datagrams of at most the MTU,
-// so each BIO write is exactly one datagram.
+// being handled, writes go to the listener) and the retransmission timer callback. OpenSSL's own
+// write buffering (the handshake "bbio") packs the records of a flight into datagrams of at most
+// the MTU, so each BIO write is exactly one datagram.
 struct DtlsTransport::Callbacks {
   static DtlsTransport* FromBio(BIO* bio) { return static_cast<DtlsTransport*>(BIO_get_data(bio)); }
 
@@ -504,25 +504,38 @@ void DtlsTransport::Fail(Failure failure, std::string_view detail) {
 
 std::string_view DtlsTransport::FailureName(Failure failure) {
   switch (failure) {
-    case Failure::kNone: return "none";
-    case Failure::kHandshake: return "handshake";
-    case Failure::kTimeout: return "timeout";
-    case Failure::kFingerprintMismatch: return "fingerprint_mismatch";
-    case Failure::kNoSrtpProfile: return "no_srtp_profile";
-    case Failure::kKeyExport: return "key_export";
-    case Failure::kProtocol: return "protocol";
-    case Failure::kInternal: return "internal";
+    case Failure::kNone:
+      return "none";
+    case Failure::kHandshake:
+      return "handshake";
+    case Failure::kTimeout:
+      return "timeout";
+    case Failure::kFingerprintMismatch:
+      return "fingerprint_mismatch";
+    case Failure::kNoSrtpProfile:
+      return "no_srtp_profile";
+    case Failure::kKeyExport:
+      return "key_export";
+    case Failure::kProtocol:
+      return "protocol";
+    case Failure::kInternal:
+      return "internal";
   }
   return "unknown";
 }
 
 std::string_view DtlsTransport::StateName(State state) {
   switch (state) {
-    case State::kNew: return "new";
-    case State::kConnecting: return "connecting";
-    case State::kConnected: return "connected";
-    case State::kFailed: return "failed";
-    case State::kClosed: return "closed";
+    case State::kNew:
+      return "new";
+    case State::kConnecting:
+      return "connecting";
+    case State::kConnected:
+      return "connected";
+    case State::kFailed:
+      return "failed";
+    case State::kClosed:
+      return "closed";
   }
   return "unknown";
 }

@@ -102,11 +102,11 @@ class DtlsTransport {
   };
 
   struct Stats {
-    uint64_t datagrams_received = 0;  // passed to HandleRecord()
-    uint64_t datagrams_ignored = 0;   // before Start(), after the end, or empty
-    uint64_t datagrams_invalid = 0;   // dropped by IsPlausibleDtlsDatagram()
-    uint64_t datagrams_sent = 0;      // OnDtlsSendPacket() calls
-    uint64_t retransmit_timeouts = 0;  // OnTimer() calls that retransmitted a flight
+    uint64_t datagrams_received = 0;        // passed to HandleRecord()
+    uint64_t datagrams_ignored = 0;         // before Start(), after the end, or empty
+    uint64_t datagrams_invalid = 0;         // dropped by IsPlausibleDtlsDatagram()
+    uint64_t datagrams_sent = 0;            // OnDtlsSendPacket() calls
+    uint64_t retransmit_timeouts = 0;       // OnTimer() calls that retransmitted a flight
     uint64_t application_data_dropped = 0;  // received before the fingerprint was checked
   };
 

@@ -7,8 +7,8 @@ namespace tr::media {
 
 bool OpenSslLibrary::Initialize() {
   static const bool ok =
-      OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS,
-                       nullptr) == 1;
+      OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, nullptr) ==
+      1;
   return ok;
 }
 

@@ -179,11 +179,7 @@ void IceServer::CheckConsent(int64_t now_ms) {
   if (now_ms - last_valid_check_ms_ < consent_timeout_ms_) {
     return;
   }
-  while (tuple_count_ > 0) {
-    RemoveAt(static_cast<int>(tuple_count_) - 1);
-  }
-  selected_ = -1;
-  state_ = State::kDisconnected;
+  RemoveAllTuples();
   listener_->OnIceServerConsentExpired(this);
 }
 
@@ -201,6 +197,16 @@ void IceServer::RemoveTuple(const TransportTuple& tuple) {
     Select(static_cast<int>(tuple_count_) - 1);  // the most recently added one
   } else {
     selected_ = -1;
+    state_ = State::kDisconnected;
+  }
+}
+
+void IceServer::RemoveAllTuples() {
+  selected_ = -1;
+  while (tuple_count_ > 0) {
+    RemoveAt(static_cast<int>(tuple_count_) - 1);
+  }
+  if (state_ != State::kNew) {
     state_ = State::kDisconnected;
   }
 }

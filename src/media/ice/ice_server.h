@@ -84,6 +84,9 @@ class IceServer {
   // selected one, else goes disconnected.
   void RemoveTuple(const TransportTuple& tuple);
 
+  // Drops every tuple (transport closing); no reselection, state disconnected.
+  void RemoveAllTuples();
+
   // mediasoup's MayForceSelectedTuple: DTLS from a valid, non-selected tuple selects it.
   void ForceSelectedTuple(const TransportTuple& tuple);
 

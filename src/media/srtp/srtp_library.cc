@@ -32,8 +32,7 @@ bool SrtpLibrary::Initialize() {
   static const bool ok = [] {
     const srtp_err_status_t status = srtp_init();
     if (status != srtp_err_status_ok) {
-      log::Error(kComponent, "srtp_init failed",
-                 {{"error", std::string(ErrorString(status))}});
+      log::Error(kComponent, "srtp_init failed", {{"error", std::string(ErrorString(status))}});
       return false;
     }
     srtp_install_log_handler(&OnSrtpLog, nullptr);
@@ -45,34 +44,62 @@ bool SrtpLibrary::Initialize() {
 
 std::string_view SrtpLibrary::ErrorString(int srtp_err_status) {
   switch (srtp_err_status) {  // an int: values outside the enum are not UB here
-    case srtp_err_status_ok: return "ok";
-    case srtp_err_status_fail: return "fail";
-    case srtp_err_status_bad_param: return "bad_param";
-    case srtp_err_status_alloc_fail: return "alloc_fail";
-    case srtp_err_status_dealloc_fail: return "dealloc_fail";
-    case srtp_err_status_init_fail: return "init_fail";
-    case srtp_err_status_terminus: return "terminus";
-    case srtp_err_status_auth_fail: return "auth_fail";
-    case srtp_err_status_cipher_fail: return "cipher_fail";
-    case srtp_err_status_replay_fail: return "replay_fail";
-    case srtp_err_status_replay_old: return "replay_old";
-    case srtp_err_status_algo_fail: return "algo_fail";
-    case srtp_err_status_no_such_op: return "no_such_op";
-    case srtp_err_status_no_ctx: return "no_ctx";
-    case srtp_err_status_cant_check: return "cant_check";
-    case srtp_err_status_key_expired: return "key_expired";
-    case srtp_err_status_socket_err: return "socket_err";
-    case srtp_err_status_signal_err: return "signal_err";
-    case srtp_err_status_nonce_bad: return "nonce_bad";
-    case srtp_err_status_read_fail: return "read_fail";
-    case srtp_err_status_write_fail: return "write_fail";
-    case srtp_err_status_parse_err: return "parse_err";
-    case srtp_err_status_encode_err: return "encode_err";
-    case srtp_err_status_semaphore_err: return "semaphore_err";
-    case srtp_err_status_pfkey_err: return "pfkey_err";
-    case srtp_err_status_bad_mki: return "bad_mki";
-    case srtp_err_status_pkt_idx_old: return "pkt_idx_old";
-    case srtp_err_status_pkt_idx_adv: return "pkt_idx_adv";
+    case srtp_err_status_ok:
+      return "ok";
+    case srtp_err_status_fail:
+      return "fail";
+    case srtp_err_status_bad_param:
+      return "bad_param";
+    case srtp_err_status_alloc_fail:
+      return "alloc_fail";
+    case srtp_err_status_dealloc_fail:
+      return "dealloc_fail";
+    case srtp_err_status_init_fail:
+      return "init_fail";
+    case srtp_err_status_terminus:
+      return "terminus";
+    case srtp_err_status_auth_fail:
+      return "auth_fail";
+    case srtp_err_status_cipher_fail:
+      return "cipher_fail";
+    case srtp_err_status_replay_fail:
+      return "replay_fail";
+    case srtp_err_status_replay_old:
+      return "replay_old";
+    case srtp_err_status_algo_fail:
+      return "algo_fail";
+    case srtp_err_status_no_such_op:
+      return "no_such_op";
+    case srtp_err_status_no_ctx:
+      return "no_ctx";
+    case srtp_err_status_cant_check:
+      return "cant_check";
+    case srtp_err_status_key_expired:
+      return "key_expired";
+    case srtp_err_status_socket_err:
+      return "socket_err";
+    case srtp_err_status_signal_err:
+      return "signal_err";
+    case srtp_err_status_nonce_bad:
+      return "nonce_bad";
+    case srtp_err_status_read_fail:
+      return "read_fail";
+    case srtp_err_status_write_fail:
+      return "write_fail";
+    case srtp_err_status_parse_err:
+      return "parse_err";
+    case srtp_err_status_encode_err:
+      return "encode_err";
+    case srtp_err_status_semaphore_err:
+      return "semaphore_err";
+    case srtp_err_status_pfkey_err:
+      return "pfkey_err";
+    case srtp_err_status_bad_mki:
+      return "bad_mki";
+    case srtp_err_status_pkt_idx_old:
+      return "pkt_idx_old";
+    case srtp_err_status_pkt_idx_adv:
+      return "pkt_idx_adv";
   }
   return "unknown";
 }

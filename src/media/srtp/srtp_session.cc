@@ -45,11 +45,9 @@ void SrtpSession::SrtpDeleter::operator()(srtp_ctx_t_* session) const noexcept {
   }
 }
 
-std::optional<SrtpSession> SrtpSession::Create(
-    Direction direction,
-    SrtpProfile profile,
-    std::span<const uint8_t> master_key,
-    std::span<const uint8_t> master_salt) {
+std::optional<SrtpSession> SrtpSession::Create(Direction direction, SrtpProfile profile,
+                                               std::span<const uint8_t> master_key,
+                                               std::span<const uint8_t> master_salt) {
   if (master_key.size() != SrtpMasterKeyLength(profile) ||
       master_salt.size() != SrtpMasterSaltLength(profile)) {
     log::Warn(kComponent, "wrong master key or salt length",
@@ -157,8 +155,7 @@ bool SrtpSession::Protect(bool rtcp, const uint8_t* in, std::size_t len, uint8_t
 
 bool SrtpSession::Unprotect(bool rtcp, uint8_t* data, std::size_t* len) {
   if (session_ == nullptr || direction_ != Direction::kInbound || data == nullptr ||
-      len == nullptr || *len < (rtcp ? kMinRtcpLength : kMinRtpLength) ||
-      *len > kMaxPacketSize) {
+      len == nullptr || *len < (rtcp ? kMinRtcpLength : kMinRtpLength) || *len > kMaxPacketSize) {
     Fail(srtp_err_status_bad_param);
     return false;
   }

@@ -58,11 +58,9 @@ class SrtpSession {
   // Creates a session from the profile's master key and master salt (their lengths must be
   // SrtpMasterKeyLength() / SrtpMasterSaltLength()). Returns nullopt (and logs) on wrong
   // lengths or if libsrtp refuses. Control path; the key copy on the stack is wiped.
-  static std::optional<SrtpSession> Create(
-      Direction direction,
-      SrtpProfile profile,
-      std::span<const uint8_t> master_key,
-      std::span<const uint8_t> master_salt);
+  static std::optional<SrtpSession> Create(Direction direction, SrtpProfile profile,
+                                           std::span<const uint8_t> master_key,
+                                           std::span<const uint8_t> master_salt);
   // Same, from key ‖ salt as DtlsTransport::Listener::OnDtlsConnected() hands them out.
   static std::optional<SrtpSession> CreateFromKeyAndSalt(
       Direction direction, SrtpProfile profile, std::span<const uint8_t> master_key_and_salt);
@@ -84,12 +82,10 @@ class SrtpSession {
   // may equal `in` (protect in place) and should be 4-byte aligned. On success *out_len is
   // the SRTP (SRTCP) length. A retransmission (same SSRC and sequence number, same
   // payload) is allowed (allow_repeat_tx).
-  [[nodiscard]] bool ProtectRtp(
-      const uint8_t* in, std::size_t len, uint8_t* out, std::size_t out_capacity,
-      std::size_t* out_len);
-  [[nodiscard]] bool ProtectRtcp(
-      const uint8_t* in, std::size_t len, uint8_t* out, std::size_t out_capacity,
-      std::size_t* out_len);
+  [[nodiscard]] bool ProtectRtp(const uint8_t* in, std::size_t len, uint8_t* out,
+                                std::size_t out_capacity, std::size_t* out_len);
+  [[nodiscard]] bool ProtectRtcp(const uint8_t* in, std::size_t len, uint8_t* out,
+                                 std::size_t out_capacity, std::size_t* out_len);
 
   Direction direction() const { return direction_; }
   SrtpProfile profile() const { return profile_; }

@@ -146,7 +146,6 @@ class WebRtcTransport : public PacketReceiver,
   void OnDtlsClosed(DtlsTransport* dtls) override;
   void OnDtlsApplicationData(DtlsTransport* dtls, const uint8_t* data, std::size_t len) override;
 
-  static std::string GenerateUfrag(Worker* worker);
   void HandleStun(const TransportTuple& tuple, uint8_t* data, std::size_t len);
   void HandleDtls(const TransportTuple& tuple, const uint8_t* data, std::size_t len);
   void HandleRtp(uint8_t* data, std::size_t len);

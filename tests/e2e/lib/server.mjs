@@ -8,6 +8,7 @@
 // temporary data folder. stderr/stdout are collected into a log file; failure messages quote
 // its tail (srv.tail()).
 import { spawn, spawnSync } from 'node:child_process';
+import { after, before } from 'node:test';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -241,13 +242,14 @@ export async function startServer(opts) {
 }
 
 /**
- * For node:test files: starts a server in before(), and in after() stops it (asserting exit 0),
- * then removes its folders. Returns a holder whose .srv is set once started.
+ * For node:test files: starts a server in the file's before() hook, and in after() stops it
+ * (asserting exit code 0), then removes its folders. Returns a holder whose .srv is set once
+ * started.
  */
-export function useServer(t, opts) {
+export function useServer(opts) {
   const holder = { srv: null };
-  t.before(async () => { holder.srv = await startServer(opts); });
-  t.after(async () => {
+  before(async () => { holder.srv = await startServer(opts); });
+  after(async () => {
     if (!holder.srv) return;
     try {
       await holder.srv.stop();

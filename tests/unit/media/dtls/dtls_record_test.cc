@@ -119,7 +119,18 @@ TEST(DtlsRecord, RejectsMalformedPlaintextRecords) {
 }
 
 Bytes EncryptedRecord(uint8_t type, std::size_t length) {
-  Bytes record = {type, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 5, static_cast<uint8_t>(length >> 8),
+  Bytes record = {type,
+                  0xfe,
+                  0xfd,
+                  0,
+                  1,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  5,
+                  static_cast<uint8_t>(length >> 8),
                   static_cast<uint8_t>(length)};
   record.resize(record.size() + length, 0xab);
   return record;
@@ -133,10 +144,10 @@ TEST(DtlsRecord, EncryptedRecordsNeedTheAeadOverhead) {
     EXPECT_FALSE(IsPlausibleDtlsDatagram(EncryptedRecord(type, kMinGcmFragment - 1)));
     EXPECT_TRUE(IsPlausibleDtlsDatagram(EncryptedRecord(type, kMinGcmFragment)));
     EXPECT_TRUE(IsPlausibleDtlsDatagram(EncryptedRecord(type, 1200)));
-    EXPECT_FALSE(IsPlausibleDtlsDatagram(EncryptedRecord(type, kMinChaChaFragment - 1),
-                                         kMinChaChaFragment));
-    EXPECT_TRUE(IsPlausibleDtlsDatagram(EncryptedRecord(type, kMinChaChaFragment),
-                                        kMinChaChaFragment));
+    EXPECT_FALSE(
+        IsPlausibleDtlsDatagram(EncryptedRecord(type, kMinChaChaFragment - 1), kMinChaChaFragment));
+    EXPECT_TRUE(
+        IsPlausibleDtlsDatagram(EncryptedRecord(type, kMinChaChaFragment), kMinChaChaFragment));
   }
   EXPECT_FALSE(IsPlausibleDtlsDatagram(Bytes{}));
 }

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <deque>
 #include <fstream>
-#include <iterator>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -134,8 +134,9 @@ void FireTimer(DtlsTransport& transport) {
 }
 
 Bytes MakeRtp(uint16_t seq) {
-  Bytes p = {0x80, 111, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0, 1,
-             0x12, 0x34, 0x56, 0x78};
+  Bytes p = {
+      0x80, 111, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0, 1, 0x12, 0x34,
+      0x56, 0x78};
   for (int i = 0; i < 160; ++i) p.push_back(static_cast<uint8_t>(i));
   return p;
 }
@@ -145,13 +146,18 @@ void ExpectSrtpWorks(const Peer& client, const Peer& server) {
   ASSERT_TRUE(client.profile && server.profile);
   const SrtpProfile profile = *client.profile;
   using Direction = SrtpSession::Direction;
-  auto client_out = SrtpSession::CreateFromKeyAndSalt(Direction::kOutbound, profile, client.local_key);
-  auto client_in = SrtpSession::CreateFromKeyAndSalt(Direction::kInbound, profile, client.remote_key);
-  auto server_out = SrtpSession::CreateFromKeyAndSalt(Direction::kOutbound, profile, server.local_key);
-  auto server_in = SrtpSession::CreateFromKeyAndSalt(Direction::kInbound, profile, server.remote_key);
+  auto client_out =
+      SrtpSession::CreateFromKeyAndSalt(Direction::kOutbound, profile, client.local_key);
+  auto client_in =
+      SrtpSession::CreateFromKeyAndSalt(Direction::kInbound, profile, client.remote_key);
+  auto server_out =
+      SrtpSession::CreateFromKeyAndSalt(Direction::kOutbound, profile, server.local_key);
+  auto server_in =
+      SrtpSession::CreateFromKeyAndSalt(Direction::kInbound, profile, server.remote_key);
   ASSERT_TRUE(client_out && client_in && server_out && server_in);
 
-  for (auto [out, in] : {std::pair{&*client_out, &*server_in}, std::pair{&*server_out, &*client_in}}) {
+  for (auto [out, in] :
+       {std::pair{&*client_out, &*server_in}, std::pair{&*server_out, &*client_in}}) {
     const Bytes plain = MakeRtp(7);
     Bytes buffer(plain.size() + SrtpSession::kRtpTrailerRoom);
     std::size_t len = 0;
@@ -173,25 +179,24 @@ class DtlsHandshakeTest : public ::testing::TestWithParam<ProfileCase> {};
 
 INSTANTIATE_TEST_SUITE_P(
     SrtpProfiles, DtlsHandshakeTest,
-    ::testing::Values(
-        ProfileCase{"DefaultsPreferGcm", {}, {}, SrtpProfile::kAeadAes128Gcm},
-        ProfileCase{"ClientOnlySha1",
-                    {SrtpProfile::kAes128CmHmacSha1_80},
-                    {},
-                    SrtpProfile::kAes128CmHmacSha1_80},
-        ProfileCase{"ServerOnlySha1",
-                    {},
-                    {SrtpProfile::kAes128CmHmacSha1_80},
-                    SrtpProfile::kAes128CmHmacSha1_80},
-        ProfileCase{"BothOnlyGcm",
-                    {SrtpProfile::kAeadAes128Gcm},
-                    {SrtpProfile::kAeadAes128Gcm},
-                    SrtpProfile::kAeadAes128Gcm},
-        // Like Chrome: offers SHA1_80 first, GCM too; the server's preference wins.
-        ProfileCase{"ServerPreferenceWins",
-                    {SrtpProfile::kAes128CmHmacSha1_80, SrtpProfile::kAeadAes128Gcm},
-                    {},
-                    SrtpProfile::kAeadAes128Gcm}),
+    ::testing::Values(ProfileCase{"DefaultsPreferGcm", {}, {}, SrtpProfile::kAeadAes128Gcm},
+                      ProfileCase{"ClientOnlySha1",
+                                  {SrtpProfile::kAes128CmHmacSha1_80},
+                                  {},
+                                  SrtpProfile::kAes128CmHmacSha1_80},
+                      ProfileCase{"ServerOnlySha1",
+                                  {},
+                                  {SrtpProfile::kAes128CmHmacSha1_80},
+                                  SrtpProfile::kAes128CmHmacSha1_80},
+                      ProfileCase{"BothOnlyGcm",
+                                  {SrtpProfile::kAeadAes128Gcm},
+                                  {SrtpProfile::kAeadAes128Gcm},
+                                  SrtpProfile::kAeadAes128Gcm},
+                      // Like Chrome: offers SHA1_80 first, GCM too; the server's preference wins.
+                      ProfileCase{"ServerPreferenceWins",
+                                  {SrtpProfile::kAes128CmHmacSha1_80, SrtpProfile::kAeadAes128Gcm},
+                                  {},
+                                  SrtpProfile::kAeadAes128Gcm}),
     [](const ::testing::TestParamInfo<ProfileCase>& param_info) {
       return std::string(param_info.param.name);
     });
@@ -382,11 +387,12 @@ TEST(DtlsTransport, GarbageNeverCrashesNorBreaksTheHandshake) {
   EXPECT_EQ(server.connected + server.sent, 0);
 
   std::vector<Bytes> garbage;
-  garbage.push_back(Bytes(junk, junk + sizeof junk));             // length beyond the datagram
-  garbage.push_back(Bytes{22});                                   // one byte
-  garbage.push_back(Bytes(13, 0));                                // zeros
-  garbage.push_back(Bytes(1500, 0xff));                           // ones
-  garbage.push_back(Bytes{23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 5, 0, 3, 1, 2, 3});  // app data, epoch 1
+  garbage.push_back(Bytes(junk, junk + sizeof junk));  // length beyond the datagram
+  garbage.push_back(Bytes{22});                        // one byte
+  garbage.push_back(Bytes(13, 0));                     // zeros
+  garbage.push_back(Bytes(1500, 0xff));                // ones
+  garbage.push_back(
+      Bytes{23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 5, 0, 3, 1, 2, 3});  // app data, epoch 1
   garbage.push_back(Bytes{21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 16, 2, 40});  // short alert
   garbage.push_back(Bytes{22, 0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 1});  // DTLS 1.0 record
   Bytes pseudo_random(600);

@@ -47,8 +47,7 @@ Bytes AesGcm(std::span<const uint8_t> key, const uint8_t iv[12], std::span<const
   Check(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, 12, nullptr) == 1);
   Check(EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), iv) == 1);
   int len = 0;
-  Check(EVP_EncryptUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size())) ==
-        1);
+  Check(EVP_EncryptUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size())) == 1);
   Bytes out(plain.size() + 16);
   int total = 0;
   if (!plain.empty()) {

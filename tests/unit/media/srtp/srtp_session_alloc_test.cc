@@ -82,8 +82,8 @@ bool CreateRaw(RawSrtp* raw, SrtpProfile profile, bool inbound, Bytes key_and_sa
 }
 
 Bytes Rtp(uint16_t seq, std::size_t payload) {
-  Bytes p = {0x80, 96, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0, 1,
-             0, 0, 0, 42};
+  Bytes p = {0x80, 96, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0, 1, 0, 0,
+             0,    42};
   p.resize(12 + payload, 0x77);
   return p;
 }
@@ -146,11 +146,11 @@ TEST(SrtpSessionAllocations, NoneBeyondLibsrtpItself) {
     const Counts counts = Measure(profile);
     // Any allocation of ours would cost at least one per packet.
     EXPECT_LE(counts.ours, counts.libsrtp + kPackets / 10) << SrtpProfileName(profile);
-    std::printf("%s: libsrtp allocates %.1f times per protect+unprotect (ours adds %.2f)\n",
-                std::string(SrtpProfileName(profile)).c_str(),
-                static_cast<double>(counts.libsrtp) / kPackets,
-                (static_cast<double>(counts.ours) - static_cast<double>(counts.libsrtp)) /
-                    kPackets);
+    std::printf(
+        "%s: libsrtp allocates %.1f times per protect+unprotect (ours adds %.2f)\n",
+        std::string(SrtpProfileName(profile)).c_str(),
+        static_cast<double>(counts.libsrtp) / kPackets,
+        (static_cast<double>(counts.ours) - static_cast<double>(counts.libsrtp)) / kPackets);
     RecordProperty(std::string(SrtpProfileName(profile)) + "_libsrtp_allocations_per_packet",
                    std::to_string(static_cast<double>(counts.libsrtp) / kPackets));
   }

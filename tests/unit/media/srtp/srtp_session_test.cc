@@ -54,8 +54,13 @@ Bytes MakeRtp(uint16_t seq, uint32_t ssrc, std::size_t payload_size, bool extens
 
 // RTCP receiver report with one report block (RFC 3550 §6.4.2): 32 bytes.
 Bytes MakeRtcpRr(uint32_t ssrc) {
-  Bytes p = {0x81, 201, 0x00, 0x07, static_cast<uint8_t>(ssrc >> 24),
-             static_cast<uint8_t>(ssrc >> 16), static_cast<uint8_t>(ssrc >> 8),
+  Bytes p = {0x81,
+             201,
+             0x00,
+             0x07,
+             static_cast<uint8_t>(ssrc >> 24),
+             static_cast<uint8_t>(ssrc >> 16),
+             static_cast<uint8_t>(ssrc >> 8),
              static_cast<uint8_t>(ssrc)};
   for (int i = 0; i < 24; ++i) p.push_back(static_cast<uint8_t>(0xa0 + i));
   return p;
@@ -79,10 +84,9 @@ std::optional<Pair> MakePair(SrtpProfile profile, uint8_t out_seed = 1, uint8_t 
 std::optional<Bytes> Protect(SrtpSession& s, const Bytes& plain, bool rtcp = false) {
   Bytes buffer(plain.size() + SrtpSession::kRtcpTrailerRoom);
   std::size_t len = 0;
-  const bool ok = rtcp ? s.ProtectRtcp(plain.data(), plain.size(), buffer.data(), buffer.size(),
-                                       &len)
-                       : s.ProtectRtp(plain.data(), plain.size(), buffer.data(), buffer.size(),
-                                      &len);
+  const bool ok =
+      rtcp ? s.ProtectRtcp(plain.data(), plain.size(), buffer.data(), buffer.size(), &len)
+           : s.ProtectRtp(plain.data(), plain.size(), buffer.data(), buffer.size(), &len);
   if (!ok) return std::nullopt;
   buffer.resize(len);
   return buffer;
@@ -98,12 +102,12 @@ std::optional<Bytes> Unprotect(SrtpSession& s, Bytes packet, bool rtcp = false) 
 
 class SrtpSessionProfileTest : public ::testing::TestWithParam<SrtpProfile> {};
 
-INSTANTIATE_TEST_SUITE_P(
-    BothProfiles, SrtpSessionProfileTest, ::testing::ValuesIn(kProfiles),
-    [](const ::testing::TestParamInfo<SrtpProfile>& param_info) {
-      return param_info.param == SrtpProfile::kAeadAes128Gcm ? std::string("AeadAes128Gcm")
-                                                       : std::string("Aes128CmHmacSha1_80");
-    });
+INSTANTIATE_TEST_SUITE_P(BothProfiles, SrtpSessionProfileTest, ::testing::ValuesIn(kProfiles),
+                         [](const ::testing::TestParamInfo<SrtpProfile>& param_info) {
+                           return param_info.param == SrtpProfile::kAeadAes128Gcm
+                                      ? std::string("AeadAes128Gcm")
+                                      : std::string("Aes128CmHmacSha1_80");
+                         });
 
 TEST_P(SrtpSessionProfileTest, RtpRoundTripForSeveralSizes) {
   auto pair = MakePair(GetParam());
@@ -226,7 +230,7 @@ TEST_P(SrtpSessionProfileTest, ReplayWindowAcceptsLateRetransmissionsUpTo1024) {
   EXPECT_TRUE(Unprotect(pair->in, sent[1099]));
   EXPECT_TRUE(Unprotect(pair->in, sent[600]));
   EXPECT_TRUE(Unprotect(pair->in, sent[1100 - 1023]));  // oldest index inside the window
-  EXPECT_FALSE(Unprotect(pair->in, sent[10]));           // behind the window
+  EXPECT_FALSE(Unprotect(pair->in, sent[10]));          // behind the window
   EXPECT_EQ(pair->in.stats().replay_failures, 1u);
 }
 
@@ -247,7 +251,8 @@ TEST_P(SrtpSessionProfileTest, OutboundAllowsRetransmissionOfSamePacket) {
 
 TEST_P(SrtpSessionProfileTest, WrongKeyOrSaltIsRejected) {
   const SrtpProfile profile = GetParam();
-  auto out = SrtpSession::Create(Direction::kOutbound, profile, MasterKey(1), MasterSalt(profile, 1));
+  auto out =
+      SrtpSession::Create(Direction::kOutbound, profile, MasterKey(1), MasterSalt(profile, 1));
   auto wrong_key =
       SrtpSession::Create(Direction::kInbound, profile, MasterKey(2), MasterSalt(profile, 1));
   auto wrong_salt =
@@ -294,7 +299,8 @@ TEST_P(SrtpSessionProfileTest, ProtectInPlace) {
   Bytes buffer(plain.size() + SrtpSession::kRtpTrailerRoom);
   std::memcpy(buffer.data(), plain.data(), plain.size());
   std::size_t len = 0;
-  ASSERT_TRUE(pair->out.ProtectRtp(buffer.data(), plain.size(), buffer.data(), buffer.size(), &len));
+  ASSERT_TRUE(
+      pair->out.ProtectRtp(buffer.data(), plain.size(), buffer.data(), buffer.size(), &len));
   ASSERT_TRUE(pair->in.UnprotectRtp(buffer.data(), &len));
   buffer.resize(len);
   EXPECT_EQ(buffer, plain);
@@ -352,10 +358,11 @@ TEST(SrtpReference, KeyDerivationMatchesRfc3711AppendixB3) {
 
 uint32_t SrtcpIndexOf(SrtpProfile profile, const Bytes& srtcp) {
   // AES-CM: ... ‖ E ‖ index ‖ tag(10). AEAD: ... ‖ tag(16) ‖ E ‖ index.
-  const std::size_t at = profile == SrtpProfile::kAeadAes128Gcm ? srtcp.size() - 4
-                                                                : srtcp.size() - 14;
+  const std::size_t at =
+      profile == SrtpProfile::kAeadAes128Gcm ? srtcp.size() - 4 : srtcp.size() - 14;
   return ((uint32_t{srtcp[at]} << 24) | (uint32_t{srtcp[at + 1]} << 16) |
-          (uint32_t{srtcp[at + 2]} << 8) | srtcp[at + 3]) & 0x7fffffffu;
+          (uint32_t{srtcp[at + 2]} << 8) | srtcp[at + 3]) &
+         0x7fffffffu;
 }
 
 TEST_P(SrtpSessionProfileTest, KnownAnswerAgainstIndependentReference) {
@@ -375,8 +382,11 @@ TEST_P(SrtpSessionProfileTest, KnownAnswerAgainstIndependentReference) {
     std::size_t payload;
     bool extension;
   };
-  const Case cases[] = {{65533, 0, 160, false}, {65534, 0, 1200, true}, {65535, 0, 1, false},
-                        {0, 1, 160, true},      {1, 1, 33, false}};
+  const Case cases[] = {{65533, 0, 160, false},
+                        {65534, 0, 1200, true},
+                        {65535, 0, 1, false},
+                        {0, 1, 160, true},
+                        {1, 1, 33, false}};
   for (const Case& c : cases) {
     const Bytes plain = MakeRtp(c.seq, 0xdecafbad, c.payload, c.extension);
     auto srtp = Protect(*out, plain);
@@ -400,8 +410,7 @@ TEST_P(SrtpSessionProfileTest, KnownAnswerAgainstIndependentReference) {
     EXPECT_EQ(index, static_cast<uint32_t>(i + 1)) << "libsrtp starts SRTCP indices at 1";
     EXPECT_EQ(*srtcp, testing::ReferenceProtectRtcp(profile, key, salt, plain, index));
   }
-  EXPECT_TRUE(Unprotect(*in,
-                        testing::ReferenceProtectRtcp(profile, key, salt, MakeRtcpRr(1), 100),
+  EXPECT_TRUE(Unprotect(*in, testing::ReferenceProtectRtcp(profile, key, salt, MakeRtcpRr(1), 100),
                         /*rtcp=*/true));
 }
 

@@ -1,0 +1,77 @@
+// Media assertions on tr.stats() results (see page/main.js), shared by the browser tests.
+import { summarize } from './browser.mjs';
+import { sleep } from './util.mjs';
+
+export function consumerOf(stats, source) {
+  return stats.consumers.find((c) => c.source === source && !c.closed);
+}
+
+export function producerOf(stats, source) {
+  return stats.producers.find((p) => p.source === source && !p.closed);
+}
+
+/**
+ * The host's layers of `source` that are being sent right now (packetsSent grew between two
+ * stats samples `gapMs` apart), highest (largest frame) first.
+ */
+export async function activeLayers(host, source, gapMs = 600) {
+  const a = producerOf(await host.stats(), source);
+  await sleep(gapMs);
+  const bStats = await host.stats();
+  const b = producerOf(bStats, source);
+  if (!a || !b) throw new Error(`${host.name} has no producer for ${source}: ${JSON.stringify(summarize(bStats))}`);
+  const before = new Map(a.layers.map((l) => [l.ssrc, l]));
+  return b.layers
+    .filter((l) => l.frameWidth && l.packetsSent > (before.get(l.ssrc)?.packetsSent ?? 0))
+    .sort((x, y) => y.frameWidth * y.frameHeight - x.frameWidth * x.frameHeight);
+}
+
+/** Waits until the viewer's consumers of the given sources exist. */
+export async function waitConsumers(viewer, sources, timeoutMs = 15_000) {
+  return viewer.pollStats((s) => sources.every((src) => consumerOf(s, src)),
+    { timeoutMs, what: `consumers of ${sources.join(', ')}` });
+}
+
+/** Waits until video sources decode frames and audio sources play samples. */
+export async function waitMediaFlowing(viewer, { video = [], audio = [] }, timeoutMs = 20_000) {
+  return viewer.pollStats((s) => video.every((src) => (consumerOf(s, src)?.framesDecoded ?? 0) > 0)
+    && audio.every((src) => {
+      const c = consumerOf(s, src);
+      return c && c.packetsReceived > 0 && c.bytesReceived > 0 && c.totalSamplesReceived > 0;
+    }), { timeoutMs, what: `frames decoded for [${video}] and audio received for [${audio}]` });
+}
+
+/**
+ * Waits until the viewer's decoded frame size of `source` equals the host's highest layer that is
+ * being sent. Returns {viewer: WxH, host: WxH, layers}.
+ */
+export async function waitResolutionMatches(host, viewer, source, timeoutMs = 25_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  for (let i = 0; i < 200 && Date.now() < deadline; i++) {
+    const layers = await activeLayers(host, source);
+    const vs = await viewer.stats();
+    const c = consumerOf(vs, source);
+    const top = layers[0];
+    last = {
+      viewer: c && c.frameWidth ? `${c.frameWidth}x${c.frameHeight}` : null,
+      host: top ? `${top.frameWidth}x${top.frameHeight}` : null,
+      hostLayers: layers.map((l) => `${l.rid}:${l.frameWidth}x${l.frameHeight}@${l.framesPerSecond}fps ${l.qualityLimitationReason}`),
+      viewerFramesDecoded: c?.framesDecoded,
+    };
+    if (top && c && c.frameWidth === top.frameWidth && c.frameHeight === top.frameHeight) return last;
+    await sleep(400);
+  }
+  throw new Error(`${viewer.name}: ${source} resolution never matched the host's highest sent layer within ${timeoutMs} ms: expected ${last?.host}, got ${last?.viewer} (${JSON.stringify(last)})`);
+}
+
+/** Asserts that frames keep being decoded (framesDecoded grows over `ms`). */
+export async function assertStillDecoding(viewer, source, ms = 1500) {
+  const a = consumerOf(await viewer.stats(), source);
+  await sleep(ms);
+  const b = consumerOf(await viewer.stats(), source);
+  if (!a || !b || !(b.framesDecoded > a.framesDecoded)) {
+    throw new Error(`${viewer.name}: ${source} stopped decoding (framesDecoded ${a?.framesDecoded} -> ${b?.framesDecoded} in ${ms} ms)`);
+  }
+  return b;
+}
