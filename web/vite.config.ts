@@ -15,6 +15,12 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     chunkSizeWarningLimit: 800,
+    rollupOptions: {
+      output: {
+        // mediasoup-client is imported dynamically (room pages only): give its chunk a name
+        manualChunks: (id) => (id.includes('node_modules/mediasoup-client/') || id.includes('node_modules/sdp-transform/') ? 'mediasoup' : undefined),
+      },
+    },
   },
   server: {
     proxy: {

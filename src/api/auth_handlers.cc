@@ -115,6 +115,11 @@ void RegisterAuthRoutes(http::Router& router, ApiContext& ctx) {
     if (record->expires_at <= now) {
       throw ApiError(401, "invalid_refresh_token", "refresh token has expired");
     }
+    // Check the requested organization before rotating, so a refused switch leaves the
+    // refresh token usable.
+    if (!org.empty() && !ctx.store->MemberRole(org, record->user_id)) {
+      throw ApiError::NotFound("organization");
+    }
     if (!ctx.store->ConsumeRefreshToken(record->id, now)) {
       ctx.store->RevokeRefreshFamily(record->family_id, now);
       throw ApiError(401, "invalid_refresh_token", "refresh token was already used");

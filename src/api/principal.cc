@@ -3,6 +3,7 @@
 #include "auth/api_key.h"
 #include "common/error.h"
 #include "common/time.h"
+#include "tenancy/plan.h"
 
 namespace tr::api {
 namespace {
@@ -49,6 +50,14 @@ Principal Authenticate(ApiContext& ctx, const http::Request& request) {
   if (auth::LooksLikeApiKey(token)) {
     auto key = ctx.store->FindApiKeyByHash(auth::HashApiKey(token));
     if (!key || key->revoked_at != 0) throw ApiError::Unauthorized("invalid API key");
+    // Keys work only while the organization's plan includes API access.
+    auto org = ctx.store->FindOrganization({"", key->organization_id}, key->organization_id);
+    auto plan = org ? tenancy::ParsePlan(org->plan) : std::nullopt;
+    if (!plan || !tenancy::GetPlan(*plan).limits.api_access) {
+      throw ApiError(403, "plan_feature_unavailable",
+                     "the organization's plan does not include API access",
+                     Json{{"feature", "api_access"}});
+    }
     principal.kind = Principal::Kind::kApiKey;
     principal.api_key_id = key->id;
     principal.api_key_organization_id = key->organization_id;

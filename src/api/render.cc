@@ -83,7 +83,7 @@ Json RenderAudit(const store::AuditRecord& e) {
   Json details = Json::parse(e.details_json, nullptr, false);
   if (details.is_discarded()) details = Json::object();
   auto or_null = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
-  return {{"id", e.id},
+  return {{"id", std::to_string(e.id)},
           {"organizationId", e.organization_id},
           {"actorId", or_null(e.actor_id)},
           {"actorEmail", or_null(e.actor_email)},

@@ -43,9 +43,13 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& part
 Response Router::Dispatch(Request& request) const {
   auto parts = SplitPath(request.path);
   bool path_known = false;
+  std::string allow;
   for (const Route& route : routes_) {
     if (!Match(route, parts, nullptr)) continue;
     path_known = true;
+    if (allow.find(route.method) == std::string::npos) {
+      allow += (allow.empty() ? "" : ", ") + route.method;
+    }
     bool method_ok = route.method == request.method ||
                      (request.method == "HEAD" && route.method == "GET");
     if (!method_ok) continue;
@@ -54,8 +58,10 @@ Response Router::Dispatch(Request& request) const {
     return route.handler(request);
   }
   if (path_known) {
-    return Response::Error(405, "method_not_allowed",
-                           "method " + request.method + " is not allowed on this path");
+    auto response = Response::Error(405, "method_not_allowed",
+                                    "method " + request.method + " is not allowed on this path");
+    response.WithHeader("Allow", allow);
+    return response;
   }
   return Response::Error(404, "not_found", "no such route");
 }

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -172,6 +173,9 @@ struct Server::Impl {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(16 * 1024);
+      // Checked against the route's limit after the header (boost::none would compare
+      // wrongly in Beast 1.74, so "no limit yet" is the largest value).
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       beast::error_code ec;
       stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
       co_await bhttp::async_read_header(stream, buffer, parser,
@@ -185,7 +189,6 @@ struct Server::Impl {
         co_await WriteError(stream, 400, "bad_request", "malformed HTTP request: " + ec.message());
         co_return false;
       }
-      SetBusy(id, true);
       std::string_view method(parser.get().method_string().data(),
                               parser.get().method_string().size());
       std::string_view target(parser.get().target().data(), parser.get().target().size());
@@ -194,13 +197,19 @@ struct Server::Impl {
         std::string_view path = target.substr(0, target.find('?'));
         limit = options.body_limit_for(method, path);
       }
+      // The route's limit is known only now; a declared length over it is refused before
+      // any of the body is read, a chunked body is cut off by the parser's limit.
+      if (auto length = parser.content_length(); length && *length > limit) {
+        co_await WriteError(stream, 413, "payload_too_large",
+                            "request body exceeds " + std::to_string(limit) + " bytes");
+        co_return false;
+      }
       parser.body_limit(limit);
 
       if (beast::websocket::is_upgrade(parser.get()) && !ws_path.empty() &&
           target.substr(0, target.find('?')) == ws_path) {
         Request upgrade = MakeRequest(parser.get(), stream.socket());
         stream.expires_never();
-        SetBusy(id, false);
         StartWebSocketSession(std::move(stream), parser.release(), std::move(upgrade),
                               ws_acceptor, websockets);
         co_return true;
@@ -218,6 +227,7 @@ struct Server::Impl {
         }
         co_return false;
       }
+      SetBusy(id, true);  // from here on, shutdown lets the request finish
       auto message = parser.release();
       Request request = MakeRequest(message, stream.socket());
       request.body = std::move(message.body());

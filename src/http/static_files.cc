@@ -36,8 +36,10 @@ std::optional<Response> StaticFiles::Serve(const Request& request) const {
   std::filesystem::path file = root_ / std::filesystem::path(path).relative_path();
   bool found = std::filesystem::is_regular_file(file, ec);
   if (!found) {
-    // Client-side routes (no extension) get the app shell; missing assets get 404.
+    // Client-side routes (no extension) get the app shell when a browser navigates
+    // (Accept: text/html); API clients and missing assets get the JSON 404.
     if (std::filesystem::path(path).has_extension()) return std::nullopt;
+    if (request.Header("accept").find("text/html") == std::string_view::npos) return std::nullopt;
     file = root_ / "index.html";
   }
   Response response;

@@ -75,7 +75,8 @@ Json PlanToJson(const Plan& plan) {
       {"id", plan.name},
       {"name", plan.name},
       {"displayName", plan.display_name},
-      {"priceUsdMonth", l.price_usd_month},
+      // Enterprise is priced per contract ("Custom" in the blueprint).
+      {"priceUsdMonth", l.price_usd_month > 0 ? Json(l.price_usd_month) : Json(nullptr)},
       {"limits",
        {{"workspaces", LimitJson(l.workspaces)},
         {"rooms", LimitJson(l.rooms)},

@@ -77,8 +77,8 @@ class Restart(unittest.TestCase):
         assert_status(viewer.client.login(viewer.email, PASSWORD), 200, "viewer logs in")
         self.assertEqual(owner.client.login(owner.email, "wrong-password-123").status, 401, "wrong password")
 
-        expect_error(self, owner.client.refresh(rotated_out), 401, "unauthorized", "rotated-out refresh token")
-        expect_error(self, owner.client.refresh(logged_out), 401, "unauthorized", "logged-out refresh token")
+        expect_error(self, owner.client.refresh(rotated_out), 401, "invalid_refresh_token", "rotated-out refresh token")
+        expect_error(self, owner.client.refresh(logged_out), 401, "invalid_refresh_token", "logged-out refresh token")
         assert_status(owner.client.refresh(live_refresh), 200, "live refresh token")
 
         got = assert_status(owner.api("GET", f"/api/v1/organizations/{oid}"), 200)

@@ -1,6 +1,7 @@
 #include "media/ortc/consumer_rtp_parameters.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "media/ortc/codec_matching.h"
@@ -112,19 +113,17 @@ RtpParameters GetConsumerRtpParameters(const RtpParameters& consumable,
   }
 
   // RTX only next to its media codec.
-  bool rtx_supported = false;
-  std::erase_if(out.codecs, [&out, &rtx_supported](const RtpCodecParameters& codec) {
+  std::set<uint8_t> media_payload_types;
+  for (const auto& codec : out.codecs) {
     if (!codec.IsRtx()) {
-      return false;
+      media_payload_types.insert(codec.payload_type);
     }
-    const auto apt = codec.Apt();
-    const RtpCodecParameters* media = apt ? out.FindCodec(*apt) : nullptr;
-    if (media == nullptr || media->IsRtx()) {
-      return true;
-    }
-    rtx_supported = true;
-    return false;
+  }
+  std::erase_if(out.codecs, [&media_payload_types](const RtpCodecParameters& codec) {
+    return codec.IsRtx() && media_payload_types.count(codec.Apt().value_or(0xFF)) == 0;
   });
+  const bool rtx_supported = std::any_of(out.codecs.begin(), out.codecs.end(),
+                                         [](const RtpCodecParameters& c) { return c.IsRtx(); });
 
   if (out.codecs.empty() || out.codecs.front().IsRtx()) {
     throw OrtcError("no compatible media codecs: the endpoint cannot receive " +

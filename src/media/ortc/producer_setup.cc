@@ -88,7 +88,8 @@ void MapCodecs(MediaKind kind, RtpParameters& params, const RtpCapabilities& rou
     const std::string codec_path = jf::Element(codecs_path, i);
     if (codec.Kind() != kind) {
       jf::Fail(jf::Member(codec_path, "mimeType"),
-               codec.mime_type + " is not a " + std::string(MediaKindName(kind)) + " codec");
+               codec.mime_type + " does not match the producer kind \"" +
+                   std::string(MediaKindName(kind)) + "\"");
     }
     if (IsRtcpMuxConflict(codec.payload_type)) {
       jf::Fail(jf::Member(codec_path, "payloadType"),

@@ -7,7 +7,9 @@
 //
 // Threading: Request() and the lifecycle methods are thread-safe. Replies and
 // notifications are invoked ON THE WORKER THREAD; the receiver must re-post to its own
-// executor and must not block.
+// executor and must not block. (A request rejected before it reaches a worker — unknown
+// routerId, missing fields, SFU not started — is answered synchronously on the calling
+// thread.)
 //
 // Request methods (data fields are mediasoup v3 JSON shapes; ids are chosen by the SFU):
 //   router.create        {}                                  → {routerId}
@@ -30,9 +32,24 @@
 //   consumer.setPreferredLayers {routerId, consumerId, spatialLayer, temporalLayer?}
 //                        → {spatialLayer, temporalLayer}
 //   consumer.requestKeyFrame {routerId, consumerId}          → {}
-//   router.stats         {routerId}                          → {transports: [...], ...}
-//   sfu.stats            {}                                  → {workers: [{routers, transports,
-//                                                               consumers, packetsIn, ...}]}
+//   router.stats         {routerId}                          → {routerId, transports: [...],
+//                                                               producers: [...], consumers: [...]}
+//                        (transports: transportId, iceState, dtlsState, iceSelectedTuple,
+//                         srtpCipher, bytes/packets received/sent, rtp/rtcp counters, dropped*
+//                         counters, producerIds, consumerIds; producers: per stream ssrc, rid,
+//                         packetCount, byteCount, packetsLost, jitter, keyFrame*; consumers:
+//                         ssrc, packetsSent, bytesSent, roundTripTime (ms, from RR), fractionLost,
+//                         packetsLost, currentLayer, paused, ...)
+//   sfu.stats            {}                                  → {workers: [{index, udpPort, tcpPort,
+//                                                               routers, transports, producers,
+//                                                               consumers, packetsIn, bytesIn,
+//                                                               packetsOut, bytesOut, ...}]}
+//
+// Closing cascades: transport.close / a transport failure closes its producers (each
+// notified as producer.closed reason "transport_closed") and consumers (consumer.closed
+// reason "transport_closed"); a closed producer closes its consumers (consumer.closed
+// reason "producer_closed"). The object named by a *.close request is not notified.
+// router.close closes everything silently.
 //
 // Notifications (event, data):
 //   transport.closed {routerId, transportId, reason: "ice_timeout"|"dtls_failed"|...}
@@ -55,7 +72,14 @@ struct SfuOptions {
   std::string listen_ip = "0.0.0.0";
   std::string announced_ip = "127.0.0.1";  // address written into ICE candidates
   uint16_t port_min = 10000;               // worker i uses UDP and TCP port port_min + i
-  uint16_t port_max = 10999;
+  uint16_t port_max = 10999;               // (port_min = 0: ephemeral ports, for tests)
+  // ICE consent freshness: a connected transport without a valid STUN check for this
+  // long is closed (transport.closed reason "ice_timeout"). 0 disables.
+  int64_t ice_consent_timeout_ms = 30'000;
+  // RTCP report interval (RR to producers, SR + SDES to consumers).
+  int64_t rtcp_interval_ms = 1000;
+  // Key-frame requests (PLI/FIR) to one producer stream are merged within this interval.
+  int64_t key_frame_request_interval_ms = 500;
 };
 
 struct SfuReply {

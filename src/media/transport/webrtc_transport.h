@@ -114,6 +114,10 @@ class WebRtcTransport : public PacketReceiver,
   bool SendRtpPacket(const uint8_t* data, std::size_t len);
   bool SendRtcpPacket(const uint8_t* data, std::size_t len);
 
+  // Transport-wide sequence number for the next RTP packet sent (draft-holmer TWCC: one
+  // counter per transport across all SSRCs).
+  uint16_t NextTransportSequenceNumber() { return ++twcc_sequence_; }
+
   bool IsConnected() const { return srtp_out_.has_value() && ice_.SelectedTuple() != nullptr; }
   // "new" | "connecting" | "connected" | "failed" | "closed"
   std::string_view DtlsStateName() const;
@@ -172,6 +176,7 @@ class WebRtcTransport : public PacketReceiver,
   Timer periodic_timer_;
   bool closed_ = false;
   bool failed_ = false;
+  uint16_t twcc_sequence_ = 0;
   Stats stats_;
 };
 

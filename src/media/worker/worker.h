@@ -122,6 +122,10 @@ class Worker : private TcpConnection::Listener {
   // each loop iteration).
   void Flush();
 
+  // Benchmark hook: Flush() drops the batch instead of calling sendmmsg (measures our
+  // packet path without the kernel). UDP only.
+  void SetDiscardSendsForTest(bool discard) { discard_sends_ = discard; }
+
   // Test hook: runs `fn` on the worker thread and waits for it.
   void RunSyncForTest(const std::function<void()>& fn);
 
@@ -189,6 +193,7 @@ class Worker : private TcpConnection::Listener {
   std::array<iovec, kSendBatch> send_iov_{};
   std::array<sockaddr_storage, kSendBatch> send_addr_{};
   std::size_t send_count_ = 0;
+  bool discard_sends_ = false;
 
   Stats stats_;
 };

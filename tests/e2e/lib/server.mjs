@@ -103,6 +103,12 @@ function cleanEnv() {
   return env;
 }
 
+// Servers still running when the test process exits (crash, timeout) are killed with it.
+const running = new Set();
+process.on('exit', () => {
+  for (const s of running) s.kill();
+});
+
 export class Server {
   constructor({ extraArgs = [], webRoot = PAGE_DIST, logLevel = 'info', dataDir, env } = {}) {
     this.extraArgs = extraArgs;
@@ -142,9 +148,10 @@ export class Server {
       cwd: this.logDir, env: { ...cleanEnv(), ...this.env }, stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
+    running.add(this);
     this.exit = new Promise((resolve) => this.proc.once('exit', (code, signal) => resolve({ code, signal })));
     this.exited = null;
-    this.exit.then((e) => { this.exited = e; });
+    this.exit.then((e) => { this.exited = e; running.delete(this); });
     await this.waitReady();
     return this;
   }
@@ -199,7 +206,10 @@ export class Server {
   async stop({ expectClean = true } = {}) {
     if (!this.proc) return null;
     if (!this.exited) this.proc.kill('SIGTERM');
-    const res = await Promise.race([this.exit, sleep(STOP_TIMEOUT_MS).then(() => null)]);
+    let timer;
+    const res = await Promise.race([this.exit,
+      new Promise((resolve) => { timer = setTimeout(() => resolve(null), STOP_TIMEOUT_MS); })]);
+    clearTimeout(timer);
     if (res === null) {
       this.kill();
       this.proc = null;

@@ -49,3 +49,21 @@ export function recordResult(name, data) {
   fs.writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
 }
+
+/**
+ * Soft assertions: runs every check (async functions, named), then throws one error listing all
+ * that failed, so that one server bug does not hide the next.
+ */
+export async function softly(checks) {
+  const failures = [];
+  for (const [name, fn] of checks) {
+    try {
+      await fn();
+    } catch (e) {
+      failures.push(`- ${name}: ${e.message}`);
+    }
+  }
+  if (failures.length) {
+    throw new Error(`${failures.length} of ${checks.length} checks failed:\n${failures.join('\n')}`);
+  }
+}

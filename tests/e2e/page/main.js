@@ -579,11 +579,22 @@ const tr = {
     return d;
   },
 
-  /** close-room; resolves with the reply (room-closed expected). */
+  /**
+   * close-room; resolves with the room-closed the requester gets. protocol.md does not say
+   * whether that one echoes the requestId (a reply) or is the broadcast, so either counts.
+   */
   async closeRoom() {
-    const m = await request('close-room', { roomId: S.roomId });
-    if (m.event === 'error') throw new SignalError('close-room', m.data);
-    return { event: m.event, data: m.data };
+    const roomId = S.roomId;
+    const reply = request('close-room', { roomId });
+    const broadcast = waitFor('room-closed', { roomId }, REQUEST_TIMEOUT_MS, { includePast: false });
+    const first = await Promise.race([
+      reply.then((m) => ({ via: 'reply', m })),
+      broadcast.then((data) => ({ via: 'broadcast', m: { event: 'room-closed', data } })),
+    ]);
+    reply.catch(() => {});
+    broadcast.catch(() => {});
+    if (first.m.event === 'error') throw new SignalError('close-room', first.m.data);
+    return { event: first.m.event, data: first.m.data, via: first.via };
   },
 
   /** Sends any event; resolves with the reply or error message {event, data}. */

@@ -260,7 +260,35 @@ export type ServerEventName = keyof ServerEvents;
  * requester (or only a broadcast that may not echo the requestId); such requests resolve on
  * an echoed reply or, failing that, when no `error` arrived within the acknowledgement window.
  */
-export const REPLIES: { [K in ClientEventName]: ServerEventName | null } = {
+export interface ReplyMap {
+  authenticate: 'authenticated';
+  'join-room': 'room-joined';
+  'create-transport': 'transport-created';
+  'connect-transport': 'transport-connected';
+  produce: 'produced';
+  consume: 'consumer-created';
+  'set-preferred-layers': 'layers-set';
+  'resume-consumer': 'consumer-resumed';
+  'pause-consumer': 'consumer-paused';
+  'pause-producer': 'producer-paused';
+  'resume-producer': 'producer-resumed';
+  'close-producer': 'producer-closed';
+  'restart-ice': 'ice-restarted';
+  'leave-room': 'left-room';
+  'close-room': null;
+  'send-chat': null;
+  'delete-chat': null;
+  'mute-participant': null;
+  'remove-participant': null;
+  ping: 'pong';
+}
+
+/**
+ * The reply each request waits for. `null`: the docs define no reply addressed to the
+ * requester (or only a broadcast that may not echo the requestId); such requests resolve on
+ * an echoed reply or, failing that, when no `error` arrived within the acknowledgement window.
+ */
+export const REPLIES: ReplyMap = {
   authenticate: 'authenticated',
   'join-room': 'room-joined',
   'create-transport': 'transport-created',
@@ -284,11 +312,9 @@ export const REPLIES: { [K in ClientEventName]: ServerEventName | null } = {
 };
 
 /** What a request resolves to. */
-export type ReplyOf<K extends ClientEventName> = (typeof REPLIES)[K] extends infer R
-  ? R extends ServerEventName
-    ? ServerEvents[R]
-    : JsonObject | undefined
-  : never;
+export type ReplyOf<K extends ClientEventName> = ReplyMap[K] extends ServerEventName
+  ? ServerEvents[ReplyMap[K]]
+  : JsonObject | undefined;
 
 export interface Frame {
   event: string;

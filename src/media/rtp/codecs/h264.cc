@@ -26,7 +26,7 @@ std::optional<H264PayloadInfo> H264Payload::Parse(std::span<const uint8_t> paylo
     case kStapB: {
       // [header][DON (STAP-B only)] then repeated: 16-bit size, NAL unit.
       std::size_t pos = info.packet_type == kStapB ? 3 : 1;
-      if (pos > n || pos == n) {
+      if (pos >= n) {
         return std::nullopt;
       }
       while (pos < n) {

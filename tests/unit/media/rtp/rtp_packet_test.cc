@@ -152,7 +152,6 @@ TEST(RtpPacketTest, TwoByteExtensions) {
            {200, std::vector<uint8_t>(40, 0x5A), 0},  // > 16 bytes: needs two-byte form
            {3, {0x01, 0x2c}, 0}};
   auto buf = BuildRtp(s);
-  buf[13 + 0] = buf[13 + 0];  // no-op, keeps buf mutable for the view
   const auto p = RtpPacket::Parse(buf);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->ExtensionForm(), RtpExtensionForm::kTwoByte);

@@ -303,6 +303,15 @@ bool WebRtcTestClient::SendRtp(std::span<const uint8_t> plain) {
   return true;
 }
 
+std::size_t WebRtcTestClient::ProtectRtp(std::span<const uint8_t> plain, uint8_t* out,
+                                         std::size_t capacity) {
+  std::size_t n = 0;
+  if (!srtp_out_ || !srtp_out_->ProtectRtp(plain.data(), plain.size(), out, capacity, &n)) {
+    return 0;
+  }
+  return n;
+}
+
 bool WebRtcTestClient::SendRtcp(std::span<const uint8_t> plain) {
   if (!srtp_out_ || plain.size() > kMaxPacket) {
     return false;

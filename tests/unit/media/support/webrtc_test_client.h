@@ -98,6 +98,9 @@ class WebRtcTestClient : private DtlsTransport::Listener {
   // Encrypts and sends one plain RTP / RTCP packet.
   bool SendRtp(std::span<const uint8_t> plain);
   bool SendRtcp(std::span<const uint8_t> plain);
+  // Protects one plain RTP packet into `out` without sending it (load generators and
+  // benchmarks that inject packets themselves). Returns the SRTP size, 0 on failure.
+  std::size_t ProtectRtp(std::span<const uint8_t> plain, uint8_t* out, std::size_t capacity);
   // Sends bytes as they are (framed on TCP): garbage tests.
   void SendRaw(std::span<const uint8_t> data);
 

@@ -1,0 +1,388 @@
+#include "media/router/consumer.h"
+
+#include <algorithm>
+
+#include "media/common/ntp_time.h"
+#include "media/common/seq_num.h"
+#include "media/ortc/header_extension_uris.h"
+#include "media/router/producer.h"
+#include "media/rtcp/sdes.h"
+#include "media/rtcp/sender_report.h"
+#include "media/rtp/rtp_header_extensions.h"
+#include "media/transport/webrtc_transport.h"
+
+namespace tr::media {
+
+Consumer::Consumer(std::string id, Producer* producer, WebRtcTransport* transport,
+                   ortc::RtpParameters rtp_parameters, bool paused, Options options)
+    : id_(std::move(id)),
+      producer_(producer),
+      transport_(transport),
+      rtp_parameters_(std::move(rtp_parameters)),
+      options_(options),
+      paused_(paused) {
+  video_ = producer_->kind() == ortc::MediaKind::kVideo;
+  if (producer_->StreamCount() > 1) {
+    type_ = Type::kSimulcast;
+  } else if (producer_->type() == ortc::ProducerType::kSvc) {
+    type_ = Type::kSvc;
+  }
+  ssrc_ = rtp_parameters_.encodings.empty() ? 0 : rtp_parameters_.encodings[0].ssrc.value_or(0);
+  for (const auto& codec : rtp_parameters_.codecs) {
+    if (!codec.IsRtx()) {
+      payload_type_ = codec.payload_type;
+      break;
+    }
+  }
+  mid_ = rtp_parameters_.mid.value_or("");
+  cname_ = rtp_parameters_.rtcp.cname.value_or("");
+  for (const auto& ext : producer_->consumable_parameters().header_extensions) {
+    const auto* mine = rtp_parameters_.FindHeaderExtension(ext.uri);
+    if (mine == nullptr || mine->id != ext.id) {
+      if (blocked_count_ < blocked_ids_.size() && ext.id <= RtpPacket::kMaxOneByteId) {
+        blocked_ids_[blocked_count_++] = ext.id;
+      }
+      continue;
+    }
+    if (ext.uri == ortc::uris::kMid) {
+      mid_id_ = ext.id;
+    } else if (ext.uri == ortc::uris::kTransportWideCc01) {
+      twcc_id_ = ext.id;
+    } else if (ext.uri == ortc::uris::kAbsSendTime) {
+      abs_send_time_id_ = ext.id;
+    }
+  }
+  preferred_spatial_ = static_cast<int>(producer_->StreamCount()) - 1;
+  preferred_temporal_ = producer_->StreamCount() > 0
+                            ? producer_->stream(0).encoding.scalability_mode.temporal_layers - 1
+                            : 0;
+  target_layer_ = type_ == Type::kSimulcast ? preferred_spatial_ : 0;
+}
+
+std::string_view Consumer::TypeName(Type type) {
+  switch (type) {
+    case Type::kSimple:
+      return "simple";
+    case Type::kSimulcast:
+      return "simulcast";
+    case Type::kSvc:
+      return "svc";
+  }
+  return "simple";
+}
+
+uint32_t Consumer::ClockRate() const {
+  const std::size_t layer = current_layer_ >= 0 ? static_cast<std::size_t>(current_layer_) : 0;
+  return layer < producer_->StreamCount() ? producer_->stream(layer).encoding.clock_rate : 90000;
+}
+
+// ---------------------------------------------------------------- control
+
+void Consumer::Pause() { paused_ = true; }
+
+void Consumer::Resume(int64_t now_ms) {
+  if (!paused_) {
+    return;
+  }
+  paused_ = false;
+  sync_required_ = true;
+  if (!producer_paused_) {
+    RequestKeyFrame(now_ms);
+  }
+}
+
+void Consumer::SetProducerPaused(bool paused, int64_t now_ms) {
+  if (producer_paused_ == paused) {
+    return;
+  }
+  producer_paused_ = paused;
+  if (!paused) {
+    sync_required_ = true;
+    if (!paused_) {
+      RequestKeyFrame(now_ms);
+    }
+  }
+}
+
+std::pair<int, int> Consumer::SetPreferredLayers(int spatial, int temporal, int64_t now_ms) {
+  const int max_spatial = static_cast<int>(producer_->StreamCount()) - 1;
+  preferred_spatial_ = std::clamp(spatial, 0, std::max(max_spatial, 0));
+  const int max_temporal =
+      producer_->StreamCount() > 0 ? producer_->stream(0).encoding.scalability_mode.temporal_layers - 1
+                                   : 0;
+  preferred_temporal_ = std::clamp(temporal, 0, std::max(max_temporal, 0));
+  if (type_ == Type::kSimulcast) {
+    SelectTargetLayer(now_ms);
+  }
+  return {preferred_spatial_, preferred_temporal_};
+}
+
+void Consumer::RequestKeyFrame(int64_t now_ms) {
+  if (!video_) {
+    return;
+  }
+  last_key_frame_request_ms_ = now_ms;
+  const int layer = type_ == Type::kSimulcast ? target_layer_ : 0;
+  producer_->RequestKeyFrame(static_cast<std::size_t>(std::max(layer, 0)), now_ms);
+}
+
+void Consumer::SelectTargetLayer(int64_t now_ms) {
+  const int n = static_cast<int>(producer_->StreamCount());
+  int target = -1;
+  for (int i = std::min(preferred_spatial_, n - 1); i >= 0; --i) {
+    if (producer_->IsStreamActive(static_cast<std::size_t>(i), now_ms, options_.layer_inactive_ms)) {
+      target = i;
+      break;
+    }
+  }
+  if (target < 0) {
+    for (int i = preferred_spatial_ + 1; i < n; ++i) {
+      if (producer_->IsStreamActive(static_cast<std::size_t>(i), now_ms,
+                                    options_.layer_inactive_ms)) {
+        target = i;
+        break;
+      }
+    }
+  }
+  if (target < 0) {
+    // Nothing active: aim at the preferred layer until something arrives.
+    target = std::min(preferred_spatial_, n - 1);
+  }
+  if (target != target_layer_) {
+    target_layer_ = target;
+    if (target_layer_ != current_layer_ && !paused_ && !producer_paused_) {
+      RequestKeyFrame(now_ms);
+    }
+  }
+}
+
+void Consumer::Tick(int64_t now_ms) {
+  if (type_ == Type::kSimulcast) {
+    SelectTargetLayer(now_ms);
+  }
+  const bool waiting =
+      sync_required_ || (type_ == Type::kSimulcast && current_layer_ != target_layer_);
+  if (video_ && waiting && !paused_ && !producer_paused_ &&
+      now_ms - last_key_frame_request_ms_ >= options_.key_frame_retry_ms) {
+    RequestKeyFrame(now_ms);
+  }
+}
+
+// ---------------------------------------------------------------- packet path
+
+void Consumer::Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms) {
+  const uint16_t in_seq = packet.SequenceNumber();
+  const uint32_t in_ts = packet.Timestamp();
+  const int previous = current_layer_;
+  if (!started_) {
+    started_ = true;
+    seq_offset_ = 0;
+    ts_offset_ = 0;
+  } else {
+    seq_offset_ = static_cast<uint16_t>(last_seq_out_ + 1 - in_seq);
+    if (previous != static_cast<int>(layer) || previous < 0) {
+      // Map the new layer's timestamp onto the old layer's timeline.
+      bool mapped = false;
+      if (previous >= 0) {
+        const auto& old_sr =
+            producer_->stream(static_cast<std::size_t>(previous)).stats.last_sender_report();
+        const auto& new_sr = producer_->stream(layer).stats.last_sender_report();
+        if (old_sr && new_sr) {
+          // rtp_old(T) = rtp_new(T) + (old.rtp - new.rtp) + (new.ntp - old.ntp) * clock
+          const int64_t ntp_diff_us =
+              UnixMicrosFromNtp(new_sr->ntp) - UnixMicrosFromNtp(old_sr->ntp);
+          const int64_t clock = producer_->stream(layer).encoding.clock_rate;
+          const uint32_t delta = static_cast<uint32_t>(
+              static_cast<int64_t>(old_sr->rtp_timestamp) - new_sr->rtp_timestamp +
+              ntp_diff_us * clock / 1'000'000);
+          ts_offset_ = ts_offset_ + delta;
+          mapped = true;
+        }
+      }
+      if (!mapped) {
+        const int64_t elapsed =
+            std::max<int64_t>(1, (now_ms - last_send_ms_) * static_cast<int64_t>(ClockRate()) / 1000);
+        ts_offset_ = static_cast<uint32_t>(last_ts_out_ + static_cast<uint32_t>(elapsed) - in_ts);
+      }
+    }
+    // Never go backwards in time.
+    if (!TimestampIsNewer(static_cast<uint32_t>(in_ts + ts_offset_), last_ts_out_)) {
+      ts_offset_ = last_ts_out_ + 1 - in_ts;
+    }
+  }
+  if (previous != static_cast<int>(layer)) {
+    if (previous >= 0) {
+      ++layer_switches_;
+    }
+    current_layer_ = static_cast<int>(layer);
+    layers_changed_ = true;
+  }
+  max_in_seq_ = in_seq;
+  sync_in_seq_ = in_seq;
+  sync_required_ = false;
+}
+
+bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int64_t now_ms) {
+  if (paused_ || producer_paused_ || !transport_->IsConnected()) {
+    return false;
+  }
+  if (type_ == Type::kSimulcast) {
+    if (static_cast<int>(layer) != current_layer_) {
+      if (static_cast<int>(layer) != target_layer_ || !key_frame) {
+        return false;
+      }
+      sync_required_ = true;  // switch to the target layer on its key frame
+    }
+  }
+  const uint16_t in_seq = packet.SequenceNumber();
+  if (sync_required_) {
+    if (!key_frame) {
+      return false;
+    }
+    Sync(layer, packet, now_ms);
+  } else if (SeqNumIsNewer(in_seq, max_in_seq_)) {
+    max_in_seq_ = in_seq;
+  } else if (SeqNumIsOlder(in_seq, sync_in_seq_)) {
+    return false;  // from before the last sync point
+  }
+
+  // Header extensions (router ids after the producer's ingress rewrite).
+  bool modified = false;
+  if (packet.ExtensionCount() > 0) {
+    for (std::size_t i = 0; i < blocked_count_; ++i) {
+      if (packet.HasExtension(blocked_ids_[i])) {
+        packet.ClearExtension(blocked_ids_[i]);
+        modified = true;
+      }
+    }
+    if (mid_id_ != 0 && packet.HasExtension(mid_id_)) {
+      if (!packet.SetExtensionValue(mid_id_, AsBytes(mid_))) {
+        packet.ClearExtension(mid_id_);  // no room: Chrome then demuxes by SSRC
+        modified = true;
+      }
+    }
+    if (twcc_id_ != 0 && packet.HasExtension(twcc_id_)) {
+      packet.SetExtension<TransportSequenceNumberExtension>(
+          twcc_id_, transport_->NextTransportSequenceNumber());
+    }
+    if (abs_send_time_id_ != 0 && packet.HasExtension(abs_send_time_id_)) {
+      packet.SetExtension<AbsSendTimeExtension>(abs_send_time_id_,
+                                                AbsSendTimeExtension::FromMicros(now_ms * 1000));
+    }
+  }
+
+  const uint16_t out_seq = static_cast<uint16_t>(in_seq + seq_offset_);
+  const uint32_t out_ts = packet.Timestamp() + ts_offset_;
+  packet.SetSsrc(ssrc_);
+  packet.SetSequenceNumber(out_seq);
+  packet.SetTimestamp(out_ts);
+  packet.SetPayloadType(payload_type_);
+  if (transport_->SendRtpPacket(packet.Data().data(), packet.Size())) {
+    ++packets_sent_;
+    octets_sent_ += packet.PayloadSize();
+    if (SeqNumIsNewer(out_seq, last_seq_out_) || packets_sent_ == 1) {
+      last_seq_out_ = out_seq;
+    }
+    if (TimestampIsNewer(out_ts, last_ts_out_) || packets_sent_ == 1) {
+      last_ts_out_ = out_ts;
+      last_send_ms_ = now_ms;
+    }
+  }
+  return modified;
+}
+
+void Consumer::SkipPacket(std::size_t layer, uint16_t seq) {
+  if (static_cast<int>(layer) != current_layer_ || sync_required_ || paused_ ||
+      producer_paused_) {
+    return;
+  }
+  if (SeqNumIsNewer(seq, max_in_seq_)) {
+    max_in_seq_ = seq;
+    --seq_offset_;  // the next forwarded packet takes this number
+  }
+}
+
+// ---------------------------------------------------------------- RTCP
+
+void Consumer::ReceiveKeyFrameRequest(int64_t now_ms) {
+  ++key_frame_requests_received_;
+  if (!video_ || paused_ || producer_paused_) {
+    return;
+  }
+  const int layer = current_layer_ >= 0 ? current_layer_ : target_layer_;
+  producer_->RequestKeyFrame(static_cast<std::size_t>(std::max(layer, 0)), now_ms);
+}
+
+void Consumer::ReceiveReportBlock(const ReportBlock& block, int64_t now_ms) {
+  fraction_lost_ = block.fraction_lost;
+  packets_lost_ = block.cumulative_lost;
+  jitter_ = block.jitter;
+  if (block.last_sr == 0) {
+    return;
+  }
+  for (const auto& [compact, sent_ms] : sent_srs_) {
+    if (compact == block.last_sr && sent_ms > 0) {
+      const double dlsr_ms = static_cast<double>(MicrosFromCompactNtp(block.delay_since_last_sr)) / 1000.0;
+      const double rtt = static_cast<double>(now_ms - sent_ms) - dlsr_ms;
+      rtt_ms_ = rtt < 0 ? 0 : rtt;
+      return;
+    }
+  }
+}
+
+std::size_t Consumer::BuildSenderReport(std::span<uint8_t> out, int64_t now_ms, int64_t unix_us) {
+  if (packets_sent_ == 0 || current_layer_ < 0) {
+    return 0;
+  }
+  const auto& stream = producer_->stream(static_cast<std::size_t>(current_layer_));
+  const int64_t clock = stream.encoding.clock_rate;
+  SenderInfo info;
+  info.sender_ssrc = ssrc_;
+  info.packet_count = static_cast<uint32_t>(packets_sent_);
+  info.octet_count = static_cast<uint32_t>(octets_sent_);
+  if (const auto& sr = stream.stats.last_sender_report()) {
+    // The sender's own NTP ↔ RTP mapping, extrapolated: audio and video consumers of one
+    // sender then carry the sender's relation, which is what lip sync needs.
+    const int64_t elapsed_ms = now_ms - sr->received_ms;
+    info.ntp = NtpTime::FromU64(sr->ntp.ToU64() +
+                                static_cast<uint64_t>((elapsed_ms << 32) / 1000));
+    info.rtp_timestamp = static_cast<uint32_t>(sr->rtp_timestamp + elapsed_ms * clock / 1000) +
+                         ts_offset_;
+  } else {
+    info.ntp = NtpFromUnixMicros(unix_us);
+    info.rtp_timestamp =
+        last_ts_out_ + static_cast<uint32_t>((now_ms - last_send_ms_) * clock / 1000);
+  }
+  const std::size_t sr_size = SenderReport::Build(out, info);
+  if (sr_size == 0) {
+    return 0;
+  }
+  sent_srs_[sent_sr_index_++ % sent_srs_.size()] = {info.ntp.ToCompact(), now_ms};
+  const std::size_t sdes_size = Sdes::BuildCname(out.subspan(sr_size), ssrc_, cname_);
+  return sr_size + sdes_size;
+}
+
+Json Consumer::StatsJson() const {
+  Json j = {{"consumerId", id_},
+            {"producerId", producer_->id()},
+            {"type", TypeName(type_)},
+            {"ssrc", ssrc_},
+            {"paused", paused_},
+            {"producerPaused", producer_paused_},
+            {"packetsSent", packets_sent_},
+            {"bytesSent", octets_sent_},
+            {"keyFrameRequestsReceived", key_frame_requests_received_},
+            {"nacksReceived", nacks_received_},
+            {"fractionLost", fraction_lost_},
+            {"packetsLost", packets_lost_},
+            {"jitter", jitter_},
+            {"currentLayer", current_layer_},
+            {"targetLayer", target_layer_},
+            {"layerSwitches", layer_switches_}};
+  if (rtt_ms_) {
+    j["roundTripTime"] = *rtt_ms_;
+  }
+  return j;
+}
+
+}  // namespace tr::media

@@ -1,0 +1,153 @@
+#pragma once
+// A Consumer: one receiver's copy of a producer (mediasoup SimpleConsumer /
+// SimulcastConsumer). Rewrites each forwarded packet for its endpoint: SSRC, a continuous
+// sequence number space (across pauses, layer switches and dropped padding), timestamps
+// made continuous across layer switches (via the producer streams' Sender Reports when
+// both layers have one, else by elapsed time), payload type, and header extensions (MID
+// value, transport-wide sequence number and abs-send-time rewritten, extensions the
+// endpoint did not negotiate blanked), then hands the packet to its transport, which
+// SRTP-protects it into the worker's send batch.
+//
+// Video consumers start (and restart after resume / layer switch) only on a key frame,
+// which they request from the producer. Simulcast consumers forward one spatial layer:
+// the preferred one (default: the highest) if it is active, else the closest active one;
+// switching happens on a key frame of the target layer.
+//
+// Threading: the router's worker thread. Packet path methods never allocate/throw/lock.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "common/json.h"
+#include "media/ortc/rtp_parameters.h"
+#include "media/rtcp/report_block.h"
+#include "media/rtp/rtp_packet.h"
+
+namespace tr::media {
+
+class Producer;
+class WebRtcTransport;
+
+class Consumer {
+ public:
+  enum class Type { kSimple, kSimulcast, kSvc };
+
+  struct Options {
+    int64_t key_frame_retry_ms = 1000;  // re-request while still waiting for one
+    int64_t layer_inactive_ms = 2000;   // a simulcast layer without packets this long is off
+  };
+
+  Consumer(std::string id, Producer* producer, WebRtcTransport* transport,
+           ortc::RtpParameters rtp_parameters, bool paused, Options options);
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  const std::string& id() const { return id_; }
+  Producer* producer() const { return producer_; }
+  WebRtcTransport* transport() const { return transport_; }
+  const ortc::RtpParameters& rtp_parameters() const { return rtp_parameters_; }
+  Type type() const { return type_; }
+  static std::string_view TypeName(Type type);
+  uint32_t ssrc() const { return ssrc_; }
+  bool paused() const { return paused_; }
+  bool producer_paused() const { return producer_paused_; }
+
+  // ---- Control ----
+  void Pause();
+  void Resume(int64_t now_ms);
+  void SetProducerPaused(bool paused, int64_t now_ms);
+  // Returns the layers now preferred (clamped to what the producer has).
+  std::pair<int, int> SetPreferredLayers(int spatial, int temporal, int64_t now_ms);
+  void RequestKeyFrame(int64_t now_ms);
+  // Periodic (~100 ms): simulcast layer selection, key-frame retries.
+  void Tick(int64_t now_ms);
+  // True once when the forwarded spatial layer changed since the last call.
+  bool TakeLayersChanged() {
+    const bool changed = layers_changed_;
+    layers_changed_ = false;
+    return changed;
+  }
+  int current_layer() const { return current_layer_; }
+  int target_layer() const { return target_layer_; }
+  int preferred_temporal_layer() const { return preferred_temporal_; }
+
+  // ---- Packet path ----
+  // Rewrites and sends `packet` of producer stream `layer`. Returns true if it edited the
+  // packet's header extension block in a way the next consumer must not see (the producer
+  // then restores it).
+  bool SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int64_t now_ms);
+  // The producer dropped packet `seq` of `layer` (padding): keep our sequence contiguous.
+  void SkipPacket(std::size_t layer, uint16_t seq);
+
+  // ---- RTCP ----
+  void ReceiveKeyFrameRequest(int64_t now_ms);  // PLI / FIR from the endpoint
+  void ReceiveReportBlock(const ReportBlock& block, int64_t now_ms);
+  void ReceiveNack() { ++nacks_received_; }
+  // SR + SDES(CNAME) into `out`; 0 when nothing was sent yet or `out` is too small.
+  std::size_t BuildSenderReport(std::span<uint8_t> out, int64_t now_ms, int64_t unix_us);
+
+  Json StatsJson() const;
+
+ private:
+  void Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms);
+  void SelectTargetLayer(int64_t now_ms);
+  uint32_t ClockRate() const;
+
+  const std::string id_;
+  Producer* const producer_;
+  WebRtcTransport* const transport_;
+  const ortc::RtpParameters rtp_parameters_;
+  const Options options_;
+  Type type_ = Type::kSimple;
+  bool video_ = false;
+  uint32_t ssrc_ = 0;
+  uint8_t payload_type_ = 0;
+  std::string mid_;
+  std::string cname_;
+  // Router extension ids this consumer negotiated that we rewrite (0 = not negotiated).
+  uint8_t mid_id_ = 0;
+  uint8_t twcc_id_ = 0;
+  uint8_t abs_send_time_id_ = 0;
+  // Router extension ids the producer may forward that this consumer did not negotiate.
+  std::array<uint8_t, 16> blocked_ids_{};
+  std::size_t blocked_count_ = 0;
+
+  bool paused_ = false;
+  bool producer_paused_ = false;
+  int preferred_spatial_ = 0;
+  int preferred_temporal_ = 0;
+  int current_layer_ = -1;  // stream being forwarded (-1 = none yet)
+  int target_layer_ = 0;
+  bool layers_changed_ = false;
+
+  // Sequence / timestamp rewriting.
+  bool started_ = false;
+  bool sync_required_ = true;
+  uint16_t seq_offset_ = 0;
+  uint32_t ts_offset_ = 0;
+  uint16_t max_in_seq_ = 0;
+  uint16_t sync_in_seq_ = 0;
+  uint16_t last_seq_out_ = 0;
+  uint32_t last_ts_out_ = 0;
+  int64_t last_send_ms_ = 0;
+  int64_t last_key_frame_request_ms_ = -1'000'000;
+
+  // Counters.
+  uint64_t packets_sent_ = 0;
+  uint64_t octets_sent_ = 0;
+  uint64_t key_frame_requests_received_ = 0;
+  uint64_t nacks_received_ = 0;
+  uint64_t layer_switches_ = 0;
+  // Last SRs sent (compact NTP, local ms) to match RR LSR for the round-trip time.
+  std::array<std::pair<uint32_t, int64_t>, 4> sent_srs_{};
+  std::size_t sent_sr_index_ = 0;
+  std::optional<double> rtt_ms_;
+  uint8_t fraction_lost_ = 0;
+  int32_t packets_lost_ = 0;
+  uint32_t jitter_ = 0;
+};
+
+}  // namespace tr::media

@@ -1,0 +1,324 @@
+#include "media/router/producer.h"
+
+#include <cstring>
+#include <string_view>
+
+#include "media/common/seq_num.h"
+#include "media/ortc/header_extension_uris.h"
+#include "media/router/consumer.h"
+#include "media/rtcp/fir.h"
+#include "media/rtcp/pli.h"
+#include "media/rtp/rtp_header_extensions.h"
+#include "media/transport/webrtc_transport.h"
+
+namespace tr::media {
+
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+RtpCodec CodecOf(std::string_view mime_type) {
+  if (EqualsIgnoreCase(mime_type, "video/VP8")) return RtpCodec::kVp8;
+  if (EqualsIgnoreCase(mime_type, "video/VP9")) return RtpCodec::kVp9;
+  if (EqualsIgnoreCase(mime_type, "video/H264")) return RtpCodec::kH264;
+  if (EqualsIgnoreCase(mime_type, "audio/opus")) return RtpCodec::kOpus;
+  return RtpCodec::kOther;
+}
+
+}  // namespace
+
+Producer::Producer(std::string id, WebRtcTransport* transport, ortc::ProducerSetup setup,
+                   ortc::RtpParameters consumable, Options options)
+    : id_(std::move(id)),
+      transport_(transport),
+      setup_(std::move(setup)),
+      consumable_(std::move(consumable)),
+      options_(options) {
+  streams_.reserve(setup_.encodings.size());
+  for (const auto& encoding : setup_.encodings) {
+    Stream s;
+    s.encoding = encoding;
+    s.codec = CodecOf(encoding.mime_type);
+    s.stats = RtpReceiveStats(encoding.clock_rate);
+    streams_.push_back(std::move(s));
+  }
+  rtcp_sender_ssrc_ = setup_.encodings.empty() ? 1 : setup_.encodings.front().mapped_ssrc;
+  // Sender's ids → router ids of the consumable extensions (everything else is dropped).
+  for (const auto& ext : setup_.rtp_parameters.header_extensions) {
+    const auto* routed = consumable_.FindHeaderExtension(ext.uri);
+    if (routed != nullptr && ext.id < ingress_map_.size()) {
+      ingress_map_[ext.id] = routed->id;
+      has_ingress_map_ = true;
+    }
+  }
+}
+
+bool Producer::IsStreamActive(std::size_t index, int64_t now_ms, int64_t window_ms) const {
+  const Stream& s = streams_[index];
+  return s.ssrc != 0 && s.stats.HasPackets() && now_ms - s.stats.last_packet_ms() <= window_ms;
+}
+
+void Producer::AddConsumer(Consumer* consumer) { consumers_.push_back(consumer); }
+
+void Producer::RemoveConsumer(Consumer* consumer) {
+  for (auto it = consumers_.begin(); it != consumers_.end(); ++it) {
+    if (*it == consumer) {
+      consumers_.erase(it);
+      return;
+    }
+  }
+}
+
+int Producer::StreamIndexOfSsrc(uint32_t ssrc) const {
+  for (std::size_t i = 0; i < streams_.size(); ++i) {
+    if (streams_[i].ssrc == ssrc) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+int Producer::BindStream(const RtpPacket& packet, bool* is_rtx) {
+  const uint32_t ssrc = packet.Ssrc();
+  *is_rtx = false;
+  for (std::size_t i = 0; i < streams_.size(); ++i) {
+    if (streams_[i].ssrc == ssrc) {
+      return static_cast<int>(i);
+    }
+    if (streams_[i].rtx_ssrc == ssrc) {
+      *is_rtx = true;
+      return static_cast<int>(i);
+    }
+  }
+  const uint8_t pt = packet.PayloadType();
+  // 1. Signaled SSRCs.
+  for (std::size_t i = 0; i < streams_.size(); ++i) {
+    Stream& s = streams_[i];
+    if (s.encoding.ssrc && *s.encoding.ssrc == ssrc && pt == s.encoding.payload_type) {
+      s.ssrc = ssrc;
+      return static_cast<int>(i);
+    }
+    if (s.encoding.rtx_ssrc && *s.encoding.rtx_ssrc == ssrc && s.encoding.rtx_payload_type &&
+        pt == *s.encoding.rtx_payload_type) {
+      s.rtx_ssrc = ssrc;
+      *is_rtx = true;
+      return static_cast<int>(i);
+    }
+  }
+  // 2. RID (repaired RID for RTX).
+  const auto& ids = setup_.header_extension_ids;
+  std::optional<std::string_view> rid;
+  if (ids.rid != 0) {
+    rid = packet.GetExtension<RtpStreamIdExtension>(ids.rid);
+  }
+  if (!rid && ids.rrid != 0) {
+    rid = packet.GetExtension<RepairedRtpStreamIdExtension>(ids.rrid);
+  }
+  if (rid) {
+    for (std::size_t i = 0; i < streams_.size(); ++i) {
+      Stream& s = streams_[i];
+      if (!s.encoding.rid || *s.encoding.rid != *rid) {
+        continue;
+      }
+      if (pt == s.encoding.payload_type) {
+        s.ssrc = ssrc;  // (re)bind: Chrome may change SSRCs on renegotiation
+        s.stats = RtpReceiveStats(s.encoding.clock_rate);
+        return static_cast<int>(i);
+      }
+      if (s.encoding.rtx_payload_type && pt == *s.encoding.rtx_payload_type) {
+        if (s.ssrc == 0) {
+          return -1;  // RTX before any media of the encoding: ignored (mediasoup)
+        }
+        s.rtx_ssrc = ssrc;
+        *is_rtx = true;
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  }
+  // 3. One encoding with neither SSRC nor RID: bound by payload type.
+  if (streams_.size() == 1 && !streams_[0].encoding.ssrc && !streams_[0].encoding.rid) {
+    Stream& s = streams_[0];
+    if (pt == s.encoding.payload_type && s.ssrc == 0) {
+      s.ssrc = ssrc;
+      return 0;
+    }
+    if (s.encoding.rtx_payload_type && pt == *s.encoding.rtx_payload_type && s.ssrc != 0 &&
+        s.rtx_ssrc == 0) {
+      s.rtx_ssrc = ssrc;
+      *is_rtx = true;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+bool Producer::ReceiveRtp(RtpPacket& packet, int64_t now_ms) {
+  bool is_rtx = false;
+  const int index = BindStream(packet, &is_rtx);
+  if (index < 0) {
+    ++dropped_;
+    return false;
+  }
+  Stream& s = streams_[static_cast<std::size_t>(index)];
+  if (is_rtx) {
+    // Retransmissions / probes on the RTX SSRC are not forwarded: NACK + RTX towards
+    // consumers is not implemented yet (issue 4).
+    ++s.rtx_packets;
+    return false;
+  }
+  if (packet.PayloadType() != s.encoding.payload_type) {
+    ++dropped_;
+    return false;
+  }
+  const uint16_t seq = packet.SequenceNumber();
+  s.stats.Update(seq, packet.Timestamp(), packet.Size(), now_ms);
+  if (packet.PayloadSize() == 0) {
+    // Padding-only (bandwidth probing): never forwarded, and consumers close the gap.
+    ++s.padding_packets;
+    for (Consumer* c : consumers_) {
+      c->SkipPacket(static_cast<std::size_t>(index), seq);
+    }
+    return false;
+  }
+  bool key_frame;
+  if (setup_.kind == ortc::MediaKind::kAudio) {
+    key_frame = true;  // every audio packet is a sync point
+  } else {
+    key_frame = InspectPayload(s.codec, packet.Payload()).is_key_frame;
+    if (key_frame) {
+      ++s.key_frames_received;
+      s.last_key_frame_ms = now_ms;
+      s.key_frame_request_pending = false;  // whatever was pending is answered
+    }
+  }
+  if (paused_ || consumers_.empty()) {
+    return true;
+  }
+  // Sender's extension ids → router ids, once for all consumers (mediasoup's
+  // MangleRtpPacket).
+  if (packet.ExtensionCount() > 0) {
+    packet.ClearUnmappedExtensions(ingress_map_);
+    if (!packet.RemapExtensionIds(ingress_map_)) {
+      ++dropped_;
+      return false;
+    }
+  }
+  const std::span<uint8_t> block = packet.ExtensionBlock();
+  if (block.size() > saved_extensions_.size()) {
+    ++dropped_;
+    return false;
+  }
+  if (!block.empty()) {
+    std::memcpy(saved_extensions_.data(), block.data(), block.size());
+  }
+  const std::span<const uint8_t> saved(saved_extensions_.data(), block.size());
+  for (Consumer* c : consumers_) {
+    if (c->SendRtp(static_cast<std::size_t>(index), packet, key_frame, now_ms)) {
+      packet.RestoreExtensionBlock(saved);  // this consumer edited the shared extensions
+    }
+  }
+  return true;
+}
+
+void Producer::ReceiveSenderReport(uint32_t ssrc, NtpTime ntp, uint32_t rtp_timestamp,
+                                   int64_t now_ms) {
+  for (Stream& s : streams_) {
+    if (s.ssrc == ssrc && ssrc != 0) {
+      s.stats.OnSenderReport(ntp, rtp_timestamp, now_ms);
+      return;
+    }
+  }
+}
+
+void Producer::RequestKeyFrame(std::size_t layer, int64_t now_ms) {
+  if (setup_.kind != ortc::MediaKind::kVideo || layer >= streams_.size()) {
+    return;
+  }
+  Stream& s = streams_[layer];
+  if (s.ssrc == 0 || now_ms - s.last_key_frame_request_ms < options_.key_frame_request_interval_ms) {
+    s.key_frame_request_pending = true;  // merged; sent by Tick() when allowed
+    return;
+  }
+  SendKeyFrameRequest(s, now_ms);
+}
+
+void Producer::Tick(int64_t now_ms) {
+  for (Stream& s : streams_) {
+    if (s.key_frame_request_pending && s.ssrc != 0 &&
+        now_ms - s.last_key_frame_request_ms >= options_.key_frame_request_interval_ms) {
+      SendKeyFrameRequest(s, now_ms);
+    }
+  }
+}
+
+void Producer::SendKeyFrameRequest(Stream& stream, int64_t now_ms) {
+  uint8_t buf[64];
+  std::size_t n = 0;
+  if (stream.encoding.rtcp_feedback.nack_pli) {
+    n = Pli::Build(buf, rtcp_sender_ssrc_, stream.ssrc);
+  } else if (stream.encoding.rtcp_feedback.ccm_fir) {
+    const FirEntry entry{stream.ssrc, ++stream.fir_sequence};
+    n = Fir::Build(buf, rtcp_sender_ssrc_, std::span<const FirEntry>(&entry, 1));
+  }
+  stream.key_frame_request_pending = false;
+  stream.last_key_frame_request_ms = now_ms;
+  if (n > 0 && transport_->SendRtcpPacket(buf, n)) {
+    ++stream.key_frame_requests_sent;
+  }
+}
+
+void Producer::CollectReportBlocks(std::vector<ReportBlock>* out, int64_t now_ms) {
+  for (Stream& s : streams_) {
+    if (s.ssrc != 0 && s.stats.HasPackets()) {
+      out->push_back(s.stats.MakeReportBlock(s.ssrc, now_ms));
+    }
+  }
+}
+
+Json Producer::StatsJson(int64_t now_ms) const {
+  Json streams = Json::array();
+  for (std::size_t i = 0; i < streams_.size(); ++i) {
+    const Stream& s = streams_[i];
+    Json j = {{"layer", i},
+              {"ssrc", s.ssrc},
+              {"mappedSsrc", s.encoding.mapped_ssrc},
+              {"mimeType", s.encoding.mime_type},
+              {"packetCount", s.stats.packets()},
+              {"byteCount", s.stats.bytes()},
+              {"packetsLost", s.stats.CumulativeLost()},
+              {"jitter", s.stats.jitter()},
+              {"keyFramesReceived", s.key_frames_received},
+              {"keyFrameRequestsSent", s.key_frame_requests_sent},
+              {"rtxPackets", s.rtx_packets},
+              {"paddingPackets", s.padding_packets},
+              {"active", IsStreamActive(i, now_ms)}};
+    if (s.encoding.rid) {
+      j["rid"] = *s.encoding.rid;
+    }
+    if (s.rtx_ssrc != 0) {
+      j["rtxSsrc"] = s.rtx_ssrc;
+    }
+    streams.push_back(std::move(j));
+  }
+  return {{"producerId", id_},
+          {"kind", ortc::MediaKindName(setup_.kind)},
+          {"type", ortc::ProducerTypeName(setup_.type)},
+          {"paused", paused_},
+          {"consumers", consumers_.size()},
+          {"packetsDropped", dropped_},
+          {"streams", std::move(streams)}};
+}
+
+}  // namespace tr::media

@@ -1,0 +1,603 @@
+#include "media/sfu/sfu.h"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "fake_video_sender.h"
+#include "media/common/seq_num.h"
+#include "media/rtcp/pli.h"
+#include "media/rtcp/rtcp_packet.h"
+#include "media/rtcp/sdes.h"
+#include "media/rtcp/sender_report.h"
+#include "media/rtp/rtp_header_extensions.h"
+#include "media/rtp/codecs/codec_payload.h"
+#include "media/rtp/rtp_packet.h"
+#include "rtp_test_packets.h"
+#include "sfu_test_util.h"
+#include "webrtc_test_client.h"
+
+namespace tr::media {
+namespace {
+
+using test::FakeVideoSender;
+using test::WebRtcTestClient;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+class SfuTest : public ::testing::Test {
+ public:
+  void SetUp() override {}
+  void TearDown() override {
+    clients_.clear();
+    if (sfu_) sfu_->Stop();
+  }
+
+  void StartSfu(int workers = 1, int64_t consent_ms = 30'000) {
+    SfuOptions o;
+    o.workers = workers;
+    o.listen_ip = "127.0.0.1";
+    o.announced_ip = "127.0.0.1";
+    o.port_min = 0;
+    o.ice_consent_timeout_ms = consent_ms;
+    o.rtcp_interval_ms = 200;
+    o.key_frame_request_interval_ms = 500;
+    sfu_ = CreateSfu(o);
+    sfu_->SetNotificationHandler(
+        [this](const std::string& event, const Json& data) { inbox_.Push(event, data); });
+    sfu_->Start();
+  }
+
+  SfuReply Call(const std::string& method, Json data) {
+    std::promise<SfuReply> p;
+    auto f = p.get_future();
+    sfu_->Request(method, std::move(data), [&p](SfuReply r) { p.set_value(std::move(r)); });
+    EXPECT_EQ(f.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    return f.get();
+  }
+  Json Ok(const std::string& method, Json data) {
+    SfuReply r = Call(method, std::move(data));
+    EXPECT_TRUE(r.ok) << method << ": " << r.error_code << " " << r.error_message;
+    return r.data;
+  }
+
+  std::string CreateRouter() { return Ok("router.create", {})["routerId"]; }
+
+  // Creates a transport, a client for it, connects DTLS. Returns the client.
+  WebRtcTestClient* Connect(const std::string& router, std::string* transport_id,
+                            bool tcp = false, int consent_interval_ms = 500) {
+    Json t = Ok("transport.create", {{"routerId", router}, {"direction", "send"}});
+    *transport_id = t["transportId"];
+    WebRtcTestClient::Options o;
+    o.use_tcp = tcp;
+    o.consent_interval_ms = consent_interval_ms;
+    clients_.push_back(std::make_unique<WebRtcTestClient>(o));
+    WebRtcTestClient* c = clients_.back().get();
+    EXPECT_TRUE(c->Open(test::RemoteTransportInfo::FromReply(t)));
+    Json reply = Ok("transport.connect", {{"routerId", router},
+                                          {"transportId", *transport_id},
+                                          {"dtlsParameters", c->DtlsParameters()}});
+    EXPECT_EQ(reply["dtlsLocalRole"], "server");
+    c->StartIce();
+    EXPECT_TRUE(c->RunUntil([c] { return c->dtls_connected(); }, 5000));
+    return c;
+  }
+
+  // device.recvRtpCapabilities of a Chrome-like client: the router's, minus what the
+  // router only receives.
+  Json RecvCaps() {
+    Json caps = sfu_->RouterRtpCapabilities();
+    Json exts = Json::array();
+    for (const auto& e : caps["headerExtensions"]) {
+      if (e.value("direction", "sendrecv") != "recvonly") exts.push_back(e);
+    }
+    caps["headerExtensions"] = exts;
+    return caps;
+  }
+
+  // Polls every client and lets `sender` emit a frame every 30 ms until `done` or timeout.
+  bool Pump(FakeVideoSender* sender, const std::function<bool()>& done, int timeout_ms) {
+    const int64_t deadline = NowMs() + timeout_ms;
+    int64_t next_frame = 0;
+    while (!done()) {
+      if (NowMs() > deadline) return done();
+      if (sender != nullptr && NowMs() >= next_frame) {
+        sender->SendFrame();
+        next_frame = NowMs() + 30;
+      }
+      for (auto& c : clients_) c->Poll(0);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
+
+  // Parsed copies of RTP packets a client received.
+  static std::vector<std::vector<uint8_t>> Take(WebRtcTestClient* c) {
+    auto out = std::move(c->rtp());
+    c->rtp().clear();
+    return out;
+  }
+
+  std::unique_ptr<Sfu> sfu_;
+  test::NotificationInbox inbox_;
+  std::vector<std::unique_ptr<WebRtcTestClient>> clients_;
+};
+
+struct Pub {
+  std::string router;
+  std::string send_transport;
+  std::string producer;
+  WebRtcTestClient* sender_client = nullptr;
+  std::unique_ptr<FakeVideoSender> sender;
+};
+
+Pub MakeProducer(SfuTest* t, std::vector<FakeVideoSender::Layer> layers, bool tcp = false) {
+  Pub s;
+  s.router = t->CreateRouter();
+  s.sender_client = t->Connect(s.router, &s.send_transport, tcp);
+  s.sender = std::make_unique<FakeVideoSender>(s.sender_client, "0", std::move(layers));
+  Json p = t->Ok("producer.create", {{"routerId", s.router},
+                                     {"transportId", s.send_transport},
+                                     {"kind", "video"},
+                                     {"rtpParameters", s.sender->RtpParameters()}});
+  s.producer = p["producerId"];
+  return s;
+}
+
+std::vector<FakeVideoSender::Layer> OneLayer() {
+  FakeVideoSender::Layer l;
+  l.ssrc = 11111111;
+  return {l};
+}
+
+TEST_F(SfuTest, RoutersArePlacedOnTheLeastLoadedWorker) {
+  StartSfu(2);
+  for (int i = 0; i < 4; ++i) CreateRouter();
+  Json stats = Ok("sfu.stats", {});
+  ASSERT_EQ(stats["workers"].size(), 2u);
+  EXPECT_EQ(stats["workers"][0]["routers"], 2);
+  EXPECT_EQ(stats["workers"][1]["routers"], 2);
+  EXPECT_NE(stats["workers"][0]["udpPort"], stats["workers"][1]["udpPort"]);
+  EXPECT_EQ(stats["workers"][0]["udpPort"], stats["workers"][0]["tcpPort"]);
+  EXPECT_EQ(Call("transport.create", {{"routerId", "nope"}}).error_code, "not_found");
+  EXPECT_FALSE(sfu_->RouterRtpCapabilities()["codecs"].empty());
+}
+
+TEST_F(SfuTest, TransportConnectedNotification) {
+  StartSfu();
+  const std::string router = CreateRouter();
+  std::string tid;
+  Connect(router, &tid);
+  Json n;
+  ASSERT_TRUE(inbox_.WaitFor("transport.connected", 2000, &n));
+  EXPECT_EQ(n["transportId"], tid);
+  EXPECT_EQ(n["routerId"], router);
+}
+
+TEST_F(SfuTest, ForwardsVp8WithConsumerSsrcPtSeqAndExtensionIds) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string recv_tid;
+  WebRtcTestClient* viewer = Connect(s.router, &recv_tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router},
+                                  {"transportId", recv_tid},
+                                  {"producerId", s.producer},
+                                  {"rtpCapabilities", RecvCaps()},
+                                  {"paused", true}});
+  EXPECT_EQ(c["kind"], "video");
+  EXPECT_EQ(c["type"], "simple");
+  const Json& params = c["rtpParameters"];
+  const uint32_t ssrc = params["encodings"][0]["ssrc"];
+  const uint8_t pt = params["codecs"][0]["payloadType"];
+  const std::string mid = params["mid"];
+  uint8_t mid_id = 0, abs_id = 0, twcc_id = 0, toffset_id = 0;
+  for (const auto& e : params["headerExtensions"]) {
+    if (e["uri"] == MidExtension::kUri) mid_id = e["id"];
+    if (e["uri"] == AbsSendTimeExtension::kUri) abs_id = e["id"];
+    if (e["uri"] == TransportSequenceNumberExtension::kUri) twcc_id = e["id"];
+    if (e["uri"] == "urn:ietf:params:rtp-hdrext:toffset") toffset_id = e["id"];
+  }
+  ASSERT_NE(mid_id, 0);
+  ASSERT_NE(twcc_id, 0);
+  // Paused: nothing arrives.
+  Pump(s.sender.get(), [] { return false; }, 300);
+  EXPECT_TRUE(viewer->rtp().empty());
+  const int key_frames_before = s.sender->layers()[0].key_frames_sent;
+  Ok("consumer.resume", {{"routerId", s.router}, {"consumerId", c["consumerId"]}});
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return viewer->rtp().size() >= 10; }, 5000));
+  // The resume asked the producer for a key frame and forwarding started with it.
+  EXPECT_GT(s.sender->layers()[0].key_frames_sent, key_frames_before);
+  EXPECT_GE(s.sender->plis_received(), 1);
+  const auto packets = Take(viewer);
+  std::optional<uint16_t> prev;
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    auto copy = packets[i];
+    auto p = RtpPacket::Parse(copy);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->Ssrc(), ssrc);
+    EXPECT_EQ(p->PayloadType(), pt);
+    if (i == 0) {
+      EXPECT_TRUE(IsKeyFrame(RtpCodec::kVp8, p->Payload()));
+    }
+    if (prev) {
+      EXPECT_EQ(p->SequenceNumber(), static_cast<uint16_t>(*prev + 1));
+    }
+    prev = p->SequenceNumber();
+    // Router ids, consumer MID; the sender's ids are gone.
+    EXPECT_EQ(p->GetExtension<MidExtension>(mid_id).value_or(""), mid);
+    EXPECT_TRUE(p->HasExtension(twcc_id));
+    if (abs_id != 0) {
+      EXPECT_TRUE(p->HasExtension(abs_id));
+    }
+    if (toffset_id != 0) {
+      EXPECT_TRUE(p->HasExtension(toffset_id));
+    }
+    // Sender-only ids (2 = its abs-send-time, 3 = its video-orientation) are gone, and the
+    // toffset value moved to the router's id.
+    EXPECT_FALSE(p->HasExtension(FakeVideoSender::kAbsSendTimeId));
+    EXPECT_FALSE(p->HasExtension(FakeVideoSender::kVideoOrientationId));
+    ASSERT_NE(toffset_id, 0);
+    const auto toffset = p->GetExtension(toffset_id);
+    EXPECT_EQ(std::vector<uint8_t>(toffset.begin(), toffset.end()),
+              (std::vector<uint8_t>{0, 0, 1}));
+  }
+  // Consecutive transport-wide sequence numbers of our own.
+  auto a = packets[0];
+  auto b = packets[1];
+  EXPECT_EQ(static_cast<uint16_t>(
+                *RtpPacket::Parse(a)->GetExtension<TransportSequenceNumberExtension>(twcc_id) + 1),
+            *RtpPacket::Parse(b)->GetExtension<TransportSequenceNumberExtension>(twcc_id));
+}
+
+TEST_F(SfuTest, TwoConsumersGetOwnSsrcAndContinuousSequences) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string t1, t2;
+  WebRtcTestClient* v1 = Connect(s.router, &t1);
+  WebRtcTestClient* v2 = Connect(s.router, &t2);
+  Json c1 = Ok("consumer.create", {{"routerId", s.router}, {"transportId", t1},
+                                   {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  Json c2 = Ok("consumer.create", {{"routerId", s.router}, {"transportId", t2},
+                                   {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const uint32_t ssrc1 = c1["rtpParameters"]["encodings"][0]["ssrc"];
+  const uint32_t ssrc2 = c2["rtpParameters"]["encodings"][0]["ssrc"];
+  EXPECT_NE(ssrc1, ssrc2);
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] { return v1->rtp().size() >= 15 && v2->rtp().size() >= 15; }, 5000));
+  for (auto* v : {v1, v2}) {
+    const uint32_t want = v == v1 ? ssrc1 : ssrc2;
+    std::optional<uint16_t> prev;
+    for (auto& bytes : Take(v)) {
+      auto p = RtpPacket::Parse(bytes);
+      ASSERT_TRUE(p);
+      EXPECT_EQ(p->Ssrc(), want);
+      if (prev) {
+        EXPECT_EQ(p->SequenceNumber(), static_cast<uint16_t>(*prev + 1));
+      }
+      prev = p->SequenceNumber();
+    }
+  }
+}
+
+TEST_F(SfuTest, PauseAndResumeKeepSequenceContinuous) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const std::string cid = c["consumerId"];
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 5; }, 5000));
+  Ok("consumer.pause", {{"routerId", s.router}, {"consumerId", cid}});
+  Pump(s.sender.get(), [] { return false; }, 100);  // in-flight packets drain
+  auto before = Take(v);
+  auto last = RtpPacket::Parse(before.back());
+  const uint16_t last_seq = last->SequenceNumber();
+  const uint32_t last_ts = last->Timestamp();
+  Pump(s.sender.get(), [] { return false; }, 400);
+  EXPECT_TRUE(v->rtp().empty()) << "paused consumer received packets";
+  Ok("consumer.resume", {{"routerId", s.router}, {"consumerId", cid}});
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 3; }, 5000));
+  auto after = Take(v);
+  auto first = RtpPacket::Parse(after.front());
+  EXPECT_EQ(first->SequenceNumber(), static_cast<uint16_t>(last_seq + 1));
+  EXPECT_TRUE(TimestampIsNewer(first->Timestamp(), last_ts));
+  EXPECT_TRUE(IsKeyFrame(RtpCodec::kVp8, first->Payload()));
+}
+
+TEST_F(SfuTest, ClosingProducerClosesConsumersWithNotification) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  Ok("producer.close", {{"routerId", s.router}, {"producerId", s.producer}});
+  Json n;
+  ASSERT_TRUE(inbox_.WaitFor("consumer.closed", 2000, &n));
+  EXPECT_EQ(n["consumerId"], c["consumerId"]);
+  EXPECT_EQ(n["producerId"], s.producer);
+  EXPECT_EQ(n["reason"], "producer_closed");
+  EXPECT_EQ(Call("consumer.pause", {{"routerId", s.router}, {"consumerId", c["consumerId"]}})
+                .error_code,
+            "not_found");
+  // Closing the sender's transport now has nothing left to cascade; closing the viewer's
+  // router closes everything.
+  Ok("router.close", {{"routerId", s.router}});
+  EXPECT_EQ(Call("router.stats", {{"routerId", s.router}}).error_code, "not_found");
+}
+
+TEST_F(SfuTest, TransportCloseCascadesToProducersAndTheirConsumers) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  Ok("transport.close", {{"routerId", s.router}, {"transportId", s.send_transport}});
+  Json n;
+  ASSERT_TRUE(inbox_.WaitFor("producer.closed", 2000, &n));
+  EXPECT_EQ(n["reason"], "transport_closed");
+  ASSERT_TRUE(inbox_.WaitFor("consumer.closed", 2000, &n));
+  EXPECT_EQ(n["reason"], "producer_closed");
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  EXPECT_EQ(stats["transports"].size(), 1u);
+  EXPECT_TRUE(stats["producers"].empty());
+  EXPECT_TRUE(stats["consumers"].empty());
+}
+
+TEST_F(SfuTest, ConsumerPliReachesProducerThrottled) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 3; }, 5000));
+  // Let the start-up request's throttle window pass.
+  Pump(s.sender.get(), [] { return false; }, 700);
+  const int plis_before = s.sender->plis_received();
+  // Ten PLIs within ~100 ms from the viewer.
+  for (int i = 0; i < 10; ++i) {
+    uint8_t buf[12];
+    Pli::Build(buf, 1, ssrc);
+    v->SendRtcp(buf);
+    Pump(s.sender.get(), [] { return false; }, 10);
+  }
+  Pump(s.sender.get(), [] { return false; }, 300);
+  const int plis = s.sender->plis_received() - plis_before;
+  EXPECT_GE(plis, 1);
+  EXPECT_LE(plis, 2);  // merged: at most one per 500 ms window
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  EXPECT_GE(stats["consumers"][0]["keyFrameRequestsReceived"].get<int>(), 10);
+}
+
+TEST_F(SfuTest, ReceiverReportsToProducerAndSenderReportsToConsumer) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  const std::string cname = c["rtpParameters"]["rtcp"]["cname"];
+  EXPECT_EQ(cname, "sendercname");
+  bool got_sr = false;
+  bool got_cname = false;
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] {
+                     for (const auto& compound : v->rtcp()) {
+                       RtcpCompoundIterator it(compound);
+                       RtcpPacket packet;
+                       while (it.Next(&packet)) {
+                         if (const auto sr = SenderReport::Parse(packet)) {
+                           got_sr = got_sr || sr->SenderSsrc() == ssrc;
+                         }
+                         if (const auto sdes = Sdes::Parse(packet)) {
+                           got_cname = got_cname || sdes->Cname(ssrc) == cname;
+                         }
+                       }
+                     }
+                     return got_sr && got_cname && s.sender->receiver_reports() > 0;
+                   },
+                   5000));
+  EXPECT_GT(s.sender->last_rr_highest_seq(), 1000u);
+}
+
+TEST_F(SfuTest, SimulcastSwitchesLayersOnKeyFrameWithContinuousSeqAndTs) {
+  StartSfu();
+  std::vector<FakeVideoSender::Layer> layers(3);
+  for (int i = 0; i < 3; ++i) {
+    layers[i].ssrc = 50000000u + static_cast<uint32_t>(i) * 10;
+    layers[i].rid = "r" + std::to_string(i);
+    layers[i].fill = static_cast<uint8_t>(0xA0 + i);
+    layers[i].seq = static_cast<uint16_t>(100 + i * 20000);
+    layers[i].ts_base = static_cast<uint32_t>(i) * 7'000'000u;
+  }
+  Pub s = MakeProducer(this, layers);
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  EXPECT_EQ(c["type"], "simulcast");
+  EXPECT_EQ(c["rtpParameters"]["encodings"][0]["scalabilityMode"], "L3T3");
+  const std::string cid = c["consumerId"];
+  auto fill_of = [](const std::vector<uint8_t>& bytes) {
+    auto copy = bytes;
+    auto p = RtpPacket::Parse(copy);
+    return p->Payload().back();
+  };
+  // Highest layer by default.
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 10; }, 5000));
+  Json n;
+  ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged", 2000, &n));
+  EXPECT_EQ(n["spatialLayer"], 2);
+  auto before = Take(v);
+  for (const auto& b : before) EXPECT_EQ(fill_of(b), 0xA2);
+  // Prefer layer 0: switch on its key frame.
+  Json layers_reply = Ok("consumer.setPreferredLayers",
+                         {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", 0}});
+  EXPECT_EQ(layers_reply["spatialLayer"], 0);
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] {
+                     for (const auto& b : v->rtp()) if (fill_of(b) == 0xA0) return true;
+                     return false;
+                   },
+                   5000));
+  Pump(s.sender.get(), [] { return false; }, 200);
+  auto after = Take(v);
+  std::vector<std::vector<uint8_t>> all = before;
+  all.insert(all.end(), after.begin(), after.end());
+  std::optional<uint16_t> prev_seq;
+  std::optional<uint32_t> prev_ts;
+  bool switched = false;
+  for (auto& bytes : all) {
+    const uint8_t fill = fill_of(bytes);
+    auto p = RtpPacket::Parse(bytes);
+    if (prev_seq) {
+      EXPECT_EQ(p->SequenceNumber(), static_cast<uint16_t>(*prev_seq + 1));
+    }
+    if (prev_ts) {
+      const uint32_t delta = p->Timestamp() - *prev_ts;
+      EXPECT_GT(delta, 0u);
+      EXPECT_LT(delta, 90000u) << "timestamp jump at a layer switch";
+    }
+    if (fill == 0xA0 && !switched) {
+      switched = true;
+      EXPECT_TRUE(IsKeyFrame(RtpCodec::kVp8, p->Payload()));
+    }
+    if (switched) {
+      EXPECT_EQ(fill, 0xA0) << "went back to another layer";
+    }
+    prev_seq = p->SequenceNumber();
+    prev_ts = p->Timestamp();
+  }
+  EXPECT_TRUE(switched);
+  ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged",
+                             [](const Json& d) { return d["spatialLayer"] == 0; }, 2000));
+}
+
+TEST_F(SfuTest, IceTcpPathForwardsMedia) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer(), /*tcp=*/true);
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid, /*tcp=*/true);
+  Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                         {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 10; }, 5000));
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  for (const auto& t : stats["transports"]) {
+    EXPECT_EQ(t["iceSelectedTuple"].get<std::string>().rfind("tcp:", 0), 0u);
+  }
+}
+
+TEST_F(SfuTest, ConsentTimeoutClosesTransportAndCascades) {
+  StartSfu(1, /*consent_ms=*/800);
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  Connect(s.router, &tid, false, 200);
+  Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                         {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  s.sender_client->SetConsentEnabled(false);  // the sender goes silent on STUN
+  Pump(s.sender.get(), [&] { return inbox_.Count("transport.closed") > 0; }, 4000);
+  Json n;
+  ASSERT_TRUE(inbox_.WaitFor("transport.closed", 100, &n));
+  EXPECT_EQ(n["transportId"], s.send_transport);
+  EXPECT_EQ(n["reason"], "ice_timeout");
+  ASSERT_TRUE(inbox_.WaitFor("consumer.closed", 1000, &n));
+  EXPECT_EQ(n["reason"], "producer_closed");
+}
+
+TEST_F(SfuTest, GarbageIsDroppedAndCountedNeverCrashes) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                         {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 3; }, 5000));
+  // From a stranger: unknown tuple.
+  Json ws = Ok("sfu.stats", {});
+  const uint16_t port = ws["workers"][0]["udpPort"];
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  std::vector<std::vector<uint8_t>> junk;
+  std::mt19937 rng(42);
+  for (int i = 0; i < 200; ++i) {
+    std::vector<uint8_t> b(rng() % 300);
+    for (auto& x : b) x = static_cast<uint8_t>(rng());
+    if (!b.empty() && i % 3 == 0) b[0] = 0x80;  // RTP/RTCP-looking
+    if (!b.empty() && i % 5 == 0) b[0] = 0x16;  // DTLS-looking
+    junk.push_back(b);
+  }
+  for (const auto& b : junk) {
+    ::sendto(fd, b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  }
+  ::close(fd);
+  // From the connected sender's own tuple: garbage and truncated SRTP.
+  for (const auto& b : junk) s.sender_client->SendRaw(b);
+  auto spec = test::TestRtpPacketSpec{};
+  spec.ssrc = 11111111;
+  auto pkt = test::BuildTestRtpPacket(spec);
+  s.sender_client->SendRaw(std::span<const uint8_t>(pkt.data(), 20));
+  Pump(s.sender.get(), [] { return false; }, 300);
+  Json after = Ok("sfu.stats", {});
+  EXPECT_GE(after["workers"][0]["droppedUnknown"].get<uint64_t>(),
+            ws["workers"][0]["droppedUnknown"].get<uint64_t>() + 150);
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  uint64_t dropped = 0;
+  for (const auto& t : stats["transports"]) {
+    dropped += t["droppedMalformed"].get<uint64_t>() + t["droppedSrtp"].get<uint64_t>() +
+               t["droppedNotConnected"].get<uint64_t>();
+  }
+  EXPECT_GE(dropped, 100u);
+  // Media still flows.
+  v->rtp().clear();
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 3; }, 3000));
+}
+
+TEST_F(SfuTest, CannotConsumeWithIncompatibleCapabilities) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  Connect(s.router, &tid);
+  Json caps = RecvCaps();
+  Json codecs = Json::array();
+  for (const auto& codec : caps["codecs"]) {
+    if (codec["mimeType"] == "audio/opus") codecs.push_back(codec);
+  }
+  caps["codecs"] = codecs;
+  SfuReply r = Call("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                        {"producerId", s.producer}, {"rtpCapabilities", caps}});
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error_code, "cannot_consume");
+  SfuReply bad = Call("producer.create", {{"routerId", s.router}, {"transportId", tid},
+                                          {"kind", "video"}, {"rtpParameters", {{"codecs", 1}}}});
+  EXPECT_EQ(bad.error_code, "invalid_parameters");
+}
+
+}  // namespace
+}  // namespace tr::media

@@ -1,0 +1,165 @@
+#include "fake_video_sender.h"
+
+#include <chrono>
+
+#include "media/common/byte_io.h"
+#include "media/common/ntp_time.h"
+#include "media/rtcp/fir.h"
+#include "media/rtcp/pli.h"
+#include "media/rtcp/receiver_report.h"
+#include "media/rtcp/rtcp_packet.h"
+#include "media/rtcp/sender_report.h"
+#include "rtp_test_packets.h"
+
+namespace tr::media::test {
+
+namespace {
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t UnixUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+FakeVideoSender::FakeVideoSender(WebRtcTestClient* client, std::string mid,
+                                 std::vector<Layer> layers)
+    : client_(client), mid_(std::move(mid)), layers_(std::move(layers)), start_ms_(SteadyMs()) {}
+
+Json FakeVideoSender::RtpParameters() const {
+  Json encodings = Json::array();
+  for (const auto& l : layers_) {
+    if (!l.rid.empty()) {
+      encodings.push_back({{"rid", l.rid}, {"scalabilityMode", "L1T3"}, {"active", true}});
+    } else {
+      encodings.push_back({{"ssrc", l.ssrc}, {"rtx", {{"ssrc", l.ssrc + 1}}}});
+    }
+  }
+  Json exts = Json::array({
+      {{"uri", "urn:ietf:params:rtp-hdrext:sdes:mid"}, {"id", kMidId}},
+      {{"uri", "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"}, {"id", kAbsSendTimeId}},
+      {{"uri", "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"},
+       {"id", kTwccId}},
+      {{"uri", "urn:3gpp:video-orientation"}, {"id", kVideoOrientationId}},
+      {{"uri", "urn:ietf:params:rtp-hdrext:toffset"}, {"id", kToffsetId}},
+  });
+  if (!layers_.empty() && !layers_[0].rid.empty()) {
+    exts.push_back({{"uri", "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"}, {"id", kRidId}});
+  }
+  return {
+      {"mid", mid_},
+      {"codecs",
+       Json::array({{{"mimeType", "video/VP8"},
+                     {"payloadType", kPayloadType},
+                     {"clockRate", 90000},
+                     {"parameters", Json::object()},
+                     {"rtcpFeedback", Json::array({{{"type", "nack"}, {"parameter", ""}},
+                                                   {{"type", "nack"}, {"parameter", "pli"}},
+                                                   {{"type", "ccm"}, {"parameter", "fir"}},
+                                                   {{"type", "transport-cc"}, {"parameter", ""}}})}},
+                    {{"mimeType", "video/rtx"},
+                     {"payloadType", kPayloadType + 1},
+                     {"clockRate", 90000},
+                     {"parameters", {{"apt", kPayloadType}}},
+                     {"rtcpFeedback", Json::array()}}})},
+      {"headerExtensions", exts},
+      {"encodings", encodings},
+      {"rtcp", {{"cname", layers_.empty() || layers_[0].rid.empty() ? "sendercname" : ""},
+                {"reducedSize", true}}},
+  };
+}
+
+void FakeVideoSender::SendFrame() {
+  HandleRtcp();
+  const int64_t now = SteadyMs();
+  const uint32_t elapsed_ticks = static_cast<uint32_t>((now - start_ms_) * 90);
+  for (auto& l : layers_) {
+    if (!l.enabled) {
+      continue;
+    }
+    TestRtpPacketSpec spec;
+    spec.payload_type = kPayloadType;
+    spec.sequence_number = l.seq++;
+    spec.timestamp = l.ts_base + elapsed_ticks;
+    spec.ssrc = l.ssrc;
+    spec.key_frame = l.key_pending;
+    spec.fill = l.fill;
+    spec.payload_size = 200;
+    uint8_t abs[3];
+    WriteU24(abs, 0x123456);
+    uint8_t twcc[2];
+    WriteU16(twcc, ++twcc_seq_);
+    spec.extensions = {{kMidId, mid_},
+                       {kAbsSendTimeId, std::string(reinterpret_cast<char*>(abs), 3)},
+                       {kTwccId, std::string(reinterpret_cast<char*>(twcc), 2)},
+                       {kToffsetId, std::string("\x00\x00\x01", 3)}};
+    if (!l.rid.empty()) {
+      spec.extensions.push_back({kRidId, l.rid});
+    }
+    if (l.key_pending) {
+      l.key_pending = false;
+      ++l.key_frames_sent;
+    }
+    client_->SendRtp(BuildTestRtpPacket(spec));
+  }
+  if (now - last_sr_ms_ >= 300) {
+    last_sr_ms_ = now;
+    for (const auto& l : layers_) {
+      SenderInfo info;
+      info.sender_ssrc = l.ssrc;
+      info.ntp = NtpFromUnixMicros(UnixUs());
+      info.rtp_timestamp = l.ts_base + elapsed_ticks;
+      info.packet_count = l.seq;
+      info.octet_count = l.seq * 200u;
+      uint8_t buf[64];
+      const std::size_t n = SenderReport::Build(buf, info);
+      client_->SendRtcp(std::span<const uint8_t>(buf, n));
+    }
+  }
+}
+
+void FakeVideoSender::HandleRtcp() {
+  for (const auto& compound : client_->rtcp()) {
+    RtcpCompoundIterator it(compound);
+    RtcpPacket packet;
+    while (it.Next(&packet)) {
+      if (packet.Type() == rtcp_type::kPayloadFeedback && packet.Fmt() == Pli::kFmt) {
+        if (const auto pli = Pli::Parse(packet)) {
+          ++plis_;
+          for (auto& l : layers_) {
+            if (l.ssrc == pli->MediaSsrc()) l.key_pending = true;
+          }
+        }
+      } else if (packet.Type() == rtcp_type::kPayloadFeedback && packet.Fmt() == Fir::kFmt) {
+        if (const auto fir = Fir::Parse(packet)) {
+          ++firs_;
+          for (std::size_t i = 0; i < fir->EntryCount(); ++i) {
+            for (auto& l : layers_) {
+              if (l.ssrc == fir->Entry(i).ssrc) l.key_pending = true;
+            }
+          }
+        }
+      } else if (packet.Type() == rtcp_type::kReceiverReport) {
+        if (const auto rr = ReceiverReport::Parse(packet)) {
+          for (std::size_t i = 0; i < rr->ReportBlockCount(); ++i) {
+            const ReportBlock b = rr->GetReportBlock(i);
+            if (!layers_.empty() && b.ssrc == layers_[0].ssrc) {
+              ++rrs_;
+              last_rr_highest_seq_ = b.extended_highest_sequence;
+            }
+          }
+        }
+      }
+    }
+  }
+  client_->rtcp().clear();
+}
+
+}  // namespace tr::media::test

@@ -1,0 +1,68 @@
+#pragma once
+// Plays a browser's sending side over a WebRtcTestClient: VP8 frames on one or more
+// encodings (simulcast by RID, or one SSRC), key frames on start and whenever a PLI/FIR
+// asks for one, timestamps from the real clock (90 kHz), MID/RID/abs-send-time/TWCC
+// extensions with Chrome-like ids, and periodic Sender Reports.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "webrtc_test_client.h"
+
+namespace tr::media::test {
+
+class FakeVideoSender {
+ public:
+  struct Layer {
+    uint32_t ssrc = 0;
+    std::string rid;  // empty: no RID extension
+    uint8_t fill = 0xAB;
+    uint16_t seq = 1000;
+    uint32_t ts_base = 0;
+    bool key_pending = true;
+    int key_frames_sent = 0;
+    bool enabled = true;
+  };
+
+  // Extension ids as Chrome numbers them (differ from the router's on purpose).
+  static constexpr uint8_t kToffsetId = 1;
+  static constexpr uint8_t kAbsSendTimeId = 2;
+  static constexpr uint8_t kVideoOrientationId = 3;
+  static constexpr uint8_t kTwccId = 4;
+  static constexpr uint8_t kMidId = 9;
+  static constexpr uint8_t kRidId = 10;
+  static constexpr uint8_t kPayloadType = 96;
+
+  FakeVideoSender(WebRtcTestClient* client, std::string mid, std::vector<Layer> layers);
+
+  // Producer rtpParameters JSON matching what this sender emits (VP8 + RTX, PLI/FIR/NACK
+  // feedback, the extensions above; encodings by ssrc when layers have no rid).
+  Json RtpParameters() const;
+
+  // Sends one frame on every enabled layer (one packet per frame), handles the RTCP the
+  // client received (PLI/FIR set key_pending), sends SRs every `sr_interval_ms`.
+  void SendFrame();
+  void HandleRtcp();
+
+  std::vector<Layer>& layers() { return layers_; }
+  int plis_received() const { return plis_; }
+  int firs_received() const { return firs_; }
+  int receiver_reports() const { return rrs_; }
+  // Last report block the SFU sent about layer 0's SSRC (valid if receiver_reports() > 0).
+  uint32_t last_rr_highest_seq() const { return last_rr_highest_seq_; }
+  uint16_t twcc_seq() const { return twcc_seq_; }
+
+ private:
+  WebRtcTestClient* client_;
+  std::string mid_;
+  std::vector<Layer> layers_;
+  int64_t start_ms_;
+  int64_t last_sr_ms_ = 0;
+  uint16_t twcc_seq_ = 0;
+  int plis_ = 0;
+  int firs_ = 0;
+  int rrs_ = 0;
+  uint32_t last_rr_highest_seq_ = 0;
+};
+
+}  // namespace tr::media::test
