@@ -9,6 +9,8 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "api/api_context.h"
 #include "api/routes.h"
 #include "auth/password_hasher.h"
@@ -21,11 +23,20 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "mail/smtp_client.h"
+#include "media/sfu/sfu.h"
+#include "signaling/hub.h"
 #include "store/sqlite/sqlite_store.h"
 #include "tenancy/plan.h"
 
 namespace tr::app {
 namespace {
+
+// The name signaling reports as `sfuNode`.
+std::string NodeName() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "sfu-local";
+  return host;
+}
 
 int Cores() {
   unsigned n = std::thread::hardware_concurrency();
@@ -128,6 +139,23 @@ int RunServe(const Config& config) {
   ctx.blobs = &blobs;
   ConfigureApi(ctx, config);
 
+  // Media plane first: a port that cannot be bound stops the start-up with a clear error.
+  media::SfuOptions sfu_options;
+  sfu_options.workers = config.media_workers > 0 ? config.media_workers : Cores();
+  sfu_options.announced_ip = config.announced_ip;
+  sfu_options.port_min = static_cast<uint16_t>(config.rtc_port_min);
+  sfu_options.port_max = static_cast<uint16_t>(config.rtc_port_max);
+  auto sfu = media::CreateSfu(sfu_options);
+
+  signaling::HubOptions hub_options;
+  hub_options.node_name = NodeName();
+  hub_options.websocket_limit = ctx.config.rate_limits.websocket;
+  hub_options.transport_limit = ctx.config.rate_limits.transport;
+  signaling::SignalingHub hub(hub_options, *store, *tokens, *sfu);
+  ctx.live_viewers = [&hub](const std::string& room_id) { return hub.LiveViewers(room_id); };
+  sfu->Start();
+  hub.Start();
+
   http::Router router;
   api::RegisterRoutes(router, ctx);
   http::StaticFiles web(FindWebRoot(config));
@@ -156,7 +184,11 @@ int RunServe(const Config& config) {
         return response;
       },
       blocking_pool);
-  server.StopOnSignals();
+  server.SetWebSocketHandler("/ws", [&hub](const http::Request& request,
+                                           std::shared_ptr<http::WebSocketConnection> conn) {
+    return hub.Accept(request, std::move(conn));
+  });
+  server.StopOnSignals([&hub] { hub.Stop(); });
   server.Listen();
   log::Info("app", "listening",
             {{"url", "http://localhost:" + std::to_string(server.Port())},
@@ -165,8 +197,14 @@ int RunServe(const Config& config) {
              {"data_dir", config.data_dir},
              {"web", web.Enabled()},
              {"io_threads", io_threads},
-             {"db_threads", db_threads}});
+             {"db_threads", db_threads},
+             {"media_workers", sfu_options.workers},
+             {"rtc_ports", std::to_string(config.rtc_port_min) + "-" +
+                               std::to_string(config.rtc_port_min + sfu_options.workers - 1)},
+             {"announced_ip", config.announced_ip}});
   server.Run();
+  hub.Stop();
+  sfu->Stop();
   blocking_pool.join();
   store->Close();
   log::Info("app", "stopped cleanly");

@@ -153,7 +153,9 @@ struct Server::Impl {
     }
     bool upgraded = false;
     try {
-      upgraded = co_await ServeRequests(stream, id);
+      // A connection accepted just before Stop() registered after CloseIdleConnections()
+      // looked: it must not wait for a request.
+      if (!stopping.load()) upgraded = co_await ServeRequests(stream, id);
     } catch (const std::exception& e) {
       log::Warn("http", "connection error", {{"error", e.what()}});
     }

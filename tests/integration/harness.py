@@ -645,6 +645,9 @@ class Server:
             args += ["--trust-proxy"]
         if not self.default_limits:
             args += ["--rate-limit-auth", "1000", "--rate-limit-api", "100000"]
+        if "--rtc-port-min" not in self.extra_args:
+            # Any free media ports and one worker, so servers can run side by side.
+            args += ["--rtc-port-min", "0", "--media-workers", "1"]
         return args + self.extra_args
 
     def start(self):

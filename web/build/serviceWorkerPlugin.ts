@@ -31,7 +31,8 @@ export function serviceWorkerPlugin(): Plugin {
       root = config.root;
     },
     async generateBundle(_options, bundle) {
-      const shell = new Set<string>(['/', '/index.html']);
+      // not '/': the server answers it only to navigations (Accept: text/html)
+      const shell = new Set<string>(['/index.html']);
       for (const fileName of Object.keys(bundle)) {
         if (!fileName.endsWith('.map') && fileName !== 'index.html') shell.add('/' + fileName);
       }

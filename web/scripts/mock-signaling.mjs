@@ -204,11 +204,13 @@ function handle(conn, msg) {
       return reply('consumer-created', { consumerId: id('co'), producerId: pr.id, kind: pr.kind, rtpParameters: consumerParams(pr), appData: pr.appData, type: pr.kind === 'video' ? 'simulcast' : 'simple', producerPaused: pr.paused, paused: true });
     }
     case 'resume-consumer':
-      return reply('consumer-resumed', { consumerId: data.consumerId });
+      reply('consumer-resumed', { consumerId: data.consumerId });
+      return send(ws, 'layers-changed', { consumerId: data.consumerId, spatialLayer: 2, temporalLayer: 2 });
     case 'pause-consumer':
       return reply('consumer-paused', { consumerId: data.consumerId });
     case 'set-preferred-layers':
-      return reply('layers-set', { consumerId: data.consumerId, spatialLayer: data.spatialLayer, temporalLayer: data.temporalLayer ?? null });
+      reply('layers-set', { consumerId: data.consumerId, spatialLayer: data.spatialLayer, temporalLayer: data.temporalLayer ?? null });
+      return send(ws, 'layers-changed', { consumerId: data.consumerId, spatialLayer: data.spatialLayer, temporalLayer: data.temporalLayer ?? 2 });
     case 'pause-producer':
     case 'resume-producer':
     case 'close-producer': {

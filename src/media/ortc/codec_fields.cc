@@ -12,8 +12,8 @@ CodecFields CodecFieldsFromJson(const Json& json, const std::string& path) {
   CodecFields f;
 
   const std::string mime_path = jf::Member(path, "mimeType");
-  f.mime_type = jf::GetString(jf::Require(json, "mimeType", path), mime_path, 1,
-                              kMaxMimeTypeLength);
+  f.mime_type =
+      jf::GetString(jf::Require(json, "mimeType", path), mime_path, 1, kMaxMimeTypeLength);
   const auto kind = MimeTypeKind(f.mime_type);
   if (!kind) {
     jf::Fail(mime_path, "must look like \"audio/<name>\" or \"video/<name>\"");
@@ -25,10 +25,10 @@ CodecFields CodecFieldsFromJson(const Json& json, const std::string& path) {
 
   if (f.kind == MediaKind::kAudio) {
     const Json* channels = jf::Find(json, "channels");
-    f.channels = channels == nullptr ? 1
-                                     : static_cast<uint8_t>(jf::GetInteger(
-                                           *channels, jf::Member(path, "channels"), 1,
-                                           kMaxChannels));
+    f.channels = channels == nullptr
+                     ? 1
+                     : static_cast<uint8_t>(jf::GetInteger(*channels, jf::Member(path, "channels"),
+                                                           1, kMaxChannels));
   }
   // Video: mediasoup deletes `channels`, whatever it holds.
 

@@ -136,13 +136,13 @@ RtpParameters GetConsumerRtpParameters(const RtpParameters& consumable,
   }
 
   for (const auto& ext : consumable.header_extensions) {
-    const bool supported = std::any_of(
-        client_caps.header_extensions.begin(), client_caps.header_extensions.end(),
-        [&ext, kind](const RtpHeaderExtension& cap) {
-          return cap.kind == kind && cap.uri == ext.uri && cap.preferred_id == ext.id &&
-                 (cap.direction == RtpHeaderExtensionDirection::kSendRecv ||
-                  cap.direction == RtpHeaderExtensionDirection::kRecvOnly);
-        });
+    const bool supported =
+        std::any_of(client_caps.header_extensions.begin(), client_caps.header_extensions.end(),
+                    [&ext, kind](const RtpHeaderExtension& cap) {
+                      return cap.kind == kind && cap.uri == ext.uri && cap.preferred_id == ext.id &&
+                             (cap.direction == RtpHeaderExtensionDirection::kSendRecv ||
+                              cap.direction == RtpHeaderExtensionDirection::kRecvOnly);
+                    });
     if (supported) {
       out.header_extensions.push_back(ext);
     }
@@ -173,8 +173,8 @@ RtpParameters GetConsumerRtpParameters(const RtpParameters& consumable,
     }
     if (consumable.encodings.size() > 1) {
       const int temporal_layers = ScalabilityModeOrDefault(mode).temporal_layers;
-      mode = "L" + std::to_string(consumable.encodings.size()) + "T" +
-             std::to_string(temporal_layers);
+      mode =
+          "L" + std::to_string(consumable.encodings.size()) + "T" + std::to_string(temporal_layers);
     }
     encoding.scalability_mode = mode;
     uint32_t max_bitrate = 0;

@@ -77,8 +77,9 @@ std::string GetString(const Json& json, const std::string& path, std::size_t min
   }
   const auto& text = json.get_ref<const std::string&>();
   if (text.size() < min_length) {
-    Fail(path, min_length == 1 ? "must not be empty"
-                               : "must have at least " + std::to_string(min_length) + " characters");
+    Fail(path, min_length == 1
+                   ? "must not be empty"
+                   : "must have at least " + std::to_string(min_length) + " characters");
   }
   if (text.size() > max_length) {
     Fail(path, "must have at most " + std::to_string(max_length) + " characters");

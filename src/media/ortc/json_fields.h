@@ -14,8 +14,8 @@ namespace tr::media::ortc::json_fields {
 
 [[noreturn]] void Fail(const std::string& path, std::string_view what);
 
-std::string Member(std::string_view path, std::string_view key);   // "a.b"
-std::string Element(std::string_view path, std::size_t index);     // "a[3]"
+std::string Member(std::string_view path, std::string_view key);  // "a.b"
+std::string Element(std::string_view path, std::size_t index);    // "a[3]"
 
 void RequireObject(const Json& json, const std::string& path);
 // The member `key` of object `object`, or nullptr when missing or null.

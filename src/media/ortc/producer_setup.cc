@@ -87,9 +87,9 @@ void MapCodecs(MediaKind kind, RtpParameters& params, const RtpCapabilities& rou
     RtpCodecParameters& codec = params.codecs[i];
     const std::string codec_path = jf::Element(codecs_path, i);
     if (codec.Kind() != kind) {
-      jf::Fail(jf::Member(codec_path, "mimeType"),
-               codec.mime_type + " does not match the producer kind \"" +
-                   std::string(MediaKindName(kind)) + "\"");
+      jf::Fail(jf::Member(codec_path, "mimeType"), codec.mime_type +
+                                                       " does not match the producer kind \"" +
+                                                       std::string(MediaKindName(kind)) + "\"");
     }
     if (IsRtcpMuxConflict(codec.payload_type)) {
       jf::Fail(jf::Member(codec_path, "payloadType"),
@@ -158,8 +158,9 @@ void FilterHeaderExtensions(MediaKind kind, RtpParameters& params,
   for (std::size_t i = 0; i < params.header_extensions.size(); ++i) {
     auto& ext = params.header_extensions[i];
     const RtpHeaderExtension* router_ext = router_caps.FindHeaderExtension(kind, ext.uri);
-    if (router_ext == nullptr || (router_ext->direction != RtpHeaderExtensionDirection::kSendRecv &&
-                                  router_ext->direction != RtpHeaderExtensionDirection::kRecvOnly)) {
+    if (router_ext == nullptr ||
+        (router_ext->direction != RtpHeaderExtensionDirection::kSendRecv &&
+         router_ext->direction != RtpHeaderExtensionDirection::kRecvOnly)) {
       continue;
     }
     if (ext.encrypt) {
@@ -245,8 +246,8 @@ ProducerSetup ValidateAndMapProducer(MediaKind kind, const RtpParameters& params
   }
 
   // Type, from the first encoding's codec (mediasoup RtpParameters::GetType).
-  const RtpCodecParameters& codec0 = *p.FindCodec(p.encodings[0].codec_payload_type.value_or(
-      first_media_pt));
+  const RtpCodecParameters& codec0 =
+      *p.FindCodec(p.encodings[0].codec_payload_type.value_or(first_media_pt));
   const ScalabilityMode mode0 = ScalabilityModeOrDefault(p.encodings[0].scalability_mode);
   if (count > 1) {
     if (!CanBeSimulcast(codec0.mime_type)) {
@@ -259,9 +260,9 @@ ProducerSetup ValidateAndMapProducer(MediaKind kind, const RtpParameters& params
     } else if (CanBeSimulcast(codec0.mime_type) && mode0.spatial_layers == 1) {
       setup.type = ProducerType::kSimulcast;  // one stream with temporal layers
     } else {
-      jf::Fail(jf::Member(jf::Element(encodings_path, 0), "scalabilityMode"),
-               "\"" + *p.encodings[0].scalability_mode + "\" is not supported with " +
-                   codec0.mime_type);
+      jf::Fail(
+          jf::Member(jf::Element(encodings_path, 0), "scalabilityMode"),
+          "\"" + *p.encodings[0].scalability_mode + "\" is not supported with " + codec0.mime_type);
     }
   } else {
     setup.type = ProducerType::kSimple;

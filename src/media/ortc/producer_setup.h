@@ -61,10 +61,10 @@ struct ProducerEncoding {
   std::optional<uint32_t> ssrc;
   std::optional<uint32_t> rtx_ssrc;
   std::optional<std::string> rid;
-  uint32_t mapped_ssrc = 0;        // SSRC inside the router (consumable encoding ssrc)
-  uint8_t payload_type = 0;        // producer's media PT of this encoding
-  uint8_t mapped_payload_type = 0;  // router's PT for it
-  std::optional<uint8_t> rtx_payload_type;         // producer's RTX PT (apt = payload_type)
+  uint32_t mapped_ssrc = 0;                 // SSRC inside the router (consumable encoding ssrc)
+  uint8_t payload_type = 0;                 // producer's media PT of this encoding
+  uint8_t mapped_payload_type = 0;          // router's PT for it
+  std::optional<uint8_t> rtx_payload_type;  // producer's RTX PT (apt = payload_type)
   std::optional<uint8_t> mapped_rtx_payload_type;  // router's RTX PT
   std::string mime_type;  // the router's spelling ("video/VP8") of the encoding's codec
   uint32_t clock_rate = 0;

@@ -26,9 +26,7 @@ std::deque<uint8_t> DynamicPayloadTypes() {
   return out;
 }
 
-std::vector<RtcpFeedback> AudioFeedback() {
-  return {{"nack", ""}, {"transport-cc", ""}};
-}
+std::vector<RtcpFeedback> AudioFeedback() { return {{"nack", ""}, {"transport-cc", ""}}; }
 
 std::vector<RtcpFeedback> VideoFeedback() {
   return {{"nack", ""}, {"nack", "pli"}, {"ccm", "fir"}, {"goog-remb", ""}, {"transport-cc", ""}};

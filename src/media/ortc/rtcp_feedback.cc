@@ -10,8 +10,8 @@ RtcpFeedback RtcpFeedback::FromJson(const Json& json, const std::string& path) {
   jf::RequireObject(json, path);
   RtcpFeedback fb;
   const std::string type_path = jf::Member(path, "type");
-  fb.type = jf::GetString(jf::Require(json, "type", path), type_path, 1,
-                          kMaxRtcpFeedbackTextLength);
+  fb.type =
+      jf::GetString(jf::Require(json, "type", path), type_path, 1, kMaxRtcpFeedbackTextLength);
   if (!jf::IsTokenText(fb.type)) {
     jf::Fail(type_path, "invalid characters");
   }

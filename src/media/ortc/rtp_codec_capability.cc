@@ -20,8 +20,8 @@ RtpCodecCapability RtpCodecCapability::FromJson(const Json& json, const std::str
   codec.kind = f.kind;
   codec.mime_type = std::move(f.mime_type);
   if (const Json* pt = jf::Find(json, "preferredPayloadType")) {
-    codec.preferred_payload_type = static_cast<uint8_t>(
-        jf::GetInteger(*pt, jf::Member(path, "preferredPayloadType"), 0, 127));
+    codec.preferred_payload_type =
+        static_cast<uint8_t>(jf::GetInteger(*pt, jf::Member(path, "preferredPayloadType"), 0, 127));
   }
   codec.clock_rate = f.clock_rate;
   codec.channels = f.channels;

@@ -109,8 +109,8 @@ RtpEncodingParameters RtpEncodingParameters::FromJson(const Json& json, const st
                                                1.0, kMaxScaleResolutionDownBy);
   }
   if (const Json* bitrate = jf::Find(json, "maxBitrate")) {
-    e.max_bitrate =
-        static_cast<uint32_t>(jf::GetInteger(*bitrate, jf::Member(path, "maxBitrate"), 1, kMaxSsrc));
+    e.max_bitrate = static_cast<uint32_t>(
+        jf::GetInteger(*bitrate, jf::Member(path, "maxBitrate"), 1, kMaxSsrc));
   }
   if (const Json* framerate = jf::Find(json, "maxFramerate")) {
     e.max_framerate =

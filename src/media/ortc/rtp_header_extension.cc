@@ -41,8 +41,8 @@ RtpHeaderExtension RtpHeaderExtension::FromJson(const Json& json, const std::str
   RtpHeaderExtension ext;
   ext.kind = MediaKindFromJson(jf::Require(json, "kind", path), jf::Member(path, "kind"));
   const std::string uri_path = jf::Member(path, "uri");
-  ext.uri = jf::GetString(jf::Require(json, "uri", path), uri_path, 1,
-                          kMaxHeaderExtensionUriLength);
+  ext.uri =
+      jf::GetString(jf::Require(json, "uri", path), uri_path, 1, kMaxHeaderExtensionUriLength);
   if (!jf::IsPrintableText(ext.uri) || ext.uri.find(' ') != std::string::npos) {
     jf::Fail(uri_path, "invalid characters");
   }

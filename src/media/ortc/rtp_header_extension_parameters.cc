@@ -12,8 +12,8 @@ RtpHeaderExtensionParameters RtpHeaderExtensionParameters::FromJson(const Json& 
   jf::RequireObject(json, path);
   RtpHeaderExtensionParameters ext;
   const std::string uri_path = jf::Member(path, "uri");
-  ext.uri = jf::GetString(jf::Require(json, "uri", path), uri_path, 1,
-                          kMaxHeaderExtensionUriLength);
+  ext.uri =
+      jf::GetString(jf::Require(json, "uri", path), uri_path, 1, kMaxHeaderExtensionUriLength);
   if (!jf::IsPrintableText(ext.uri) || ext.uri.find(' ') != std::string::npos) {
     jf::Fail(uri_path, "invalid characters");
   }
@@ -22,7 +22,8 @@ RtpHeaderExtensionParameters RtpHeaderExtensionParameters::FromJson(const Json& 
   if (const Json* encrypt = jf::Find(json, "encrypt")) {
     ext.encrypt = jf::GetBool(*encrypt, jf::Member(path, "encrypt"));
   }
-  ext.parameters = ParameterMapFromJson(jf::Find(json, "parameters"), jf::Member(path, "parameters"));
+  ext.parameters =
+      ParameterMapFromJson(jf::Find(json, "parameters"), jf::Member(path, "parameters"));
   return ext;
 }
 

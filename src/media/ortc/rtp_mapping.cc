@@ -11,31 +11,31 @@ RtpMapping RtpMapping::FromJson(const Json& json, const std::string& path) {
   jf::RequireObject(json, path);
   RtpMapping mapping;
   const std::string codecs_path = jf::Member(path, "codecs");
-  const Json& codecs = jf::GetArray(jf::Require(json, "codecs", path), codecs_path,
-                                    kMaxParameterCodecs);
+  const Json& codecs =
+      jf::GetArray(jf::Require(json, "codecs", path), codecs_path, kMaxParameterCodecs);
   for (std::size_t i = 0; i < codecs.size(); ++i) {
     const std::string entry_path = jf::Element(codecs_path, i);
     jf::RequireObject(codecs[i], entry_path);
     RtpCodecMapping entry;
-    entry.payload_type = static_cast<uint8_t>(
-        jf::GetInteger(jf::Require(codecs[i], "payloadType", entry_path),
-                       jf::Member(entry_path, "payloadType"), 0, 127));
-    entry.mapped_payload_type = static_cast<uint8_t>(
-        jf::GetInteger(jf::Require(codecs[i], "mappedPayloadType", entry_path),
-                       jf::Member(entry_path, "mappedPayloadType"), 0, 127));
+    entry.payload_type =
+        static_cast<uint8_t>(jf::GetInteger(jf::Require(codecs[i], "payloadType", entry_path),
+                                            jf::Member(entry_path, "payloadType"), 0, 127));
+    entry.mapped_payload_type =
+        static_cast<uint8_t>(jf::GetInteger(jf::Require(codecs[i], "mappedPayloadType", entry_path),
+                                            jf::Member(entry_path, "mappedPayloadType"), 0, 127));
     mapping.codecs.push_back(entry);
   }
   const std::string encodings_path = jf::Member(path, "encodings");
-  const Json& encodings = jf::GetArray(jf::Require(json, "encodings", path), encodings_path,
-                                       kMaxEncodings);
+  const Json& encodings =
+      jf::GetArray(jf::Require(json, "encodings", path), encodings_path, kMaxEncodings);
   for (std::size_t i = 0; i < encodings.size(); ++i) {
     const std::string entry_path = jf::Element(encodings_path, i);
     const Json& e = encodings[i];
     jf::RequireObject(e, entry_path);
     RtpEncodingMapping entry;
     if (const Json* ssrc = jf::Find(e, "ssrc")) {
-      entry.ssrc =
-          static_cast<uint32_t>(jf::GetInteger(*ssrc, jf::Member(entry_path, "ssrc"), 1, 0xFFFFFFFF));
+      entry.ssrc = static_cast<uint32_t>(
+          jf::GetInteger(*ssrc, jf::Member(entry_path, "ssrc"), 1, 0xFFFFFFFF));
     }
     if (const Json* rid = jf::Find(e, "rid")) {
       const std::string rid_path = jf::Member(entry_path, "rid");
@@ -51,9 +51,9 @@ RtpMapping RtpMapping::FromJson(const Json& json, const std::string& path) {
         jf::Fail(mode_path, "invalid");
       }
     }
-    entry.mapped_ssrc = static_cast<uint32_t>(
-        jf::GetInteger(jf::Require(e, "mappedSsrc", entry_path),
-                       jf::Member(entry_path, "mappedSsrc"), 1, 0xFFFFFFFF));
+    entry.mapped_ssrc =
+        static_cast<uint32_t>(jf::GetInteger(jf::Require(e, "mappedSsrc", entry_path),
+                                             jf::Member(entry_path, "mappedSsrc"), 1, 0xFFFFFFFF));
     mapping.encodings.push_back(std::move(entry));
   }
   return mapping;

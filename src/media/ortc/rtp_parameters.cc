@@ -27,8 +27,8 @@ RtpParameters RtpParameters::FromJson(const Json& json, const std::string& path)
   }
 
   const std::string codecs_path = jf::Member(path, "codecs");
-  const Json& codecs = jf::GetArray(jf::Require(json, "codecs", path), codecs_path,
-                                    kMaxParameterCodecs);
+  const Json& codecs =
+      jf::GetArray(jf::Require(json, "codecs", path), codecs_path, kMaxParameterCodecs);
   p.codecs.reserve(codecs.size());
   for (std::size_t i = 0; i < codecs.size(); ++i) {
     p.codecs.push_back(RtpCodecParameters::FromJson(codecs[i], jf::Element(codecs_path, i)));
@@ -138,8 +138,8 @@ void RtpParameters::ValidateStructure(const std::string& path) const {
     }
     const RtpCodecParameters* associated = FindCodec(*apt);
     if (associated == nullptr) {
-      jf::Fail(apt_path, "points to a non existing codec (payload type " + std::to_string(*apt) +
-                             ")");
+      jf::Fail(apt_path,
+               "points to a non existing codec (payload type " + std::to_string(*apt) + ")");
     }
     if (associated->IsRtx()) {
       jf::Fail(apt_path, "points to an RTX codec");

@@ -257,8 +257,21 @@ export async function startServer(opts) {
  * started.
  */
 export function useServer(opts) {
-  const holder = { srv: null };
-  before(async () => { holder.srv = await startServer(opts); });
+  let resolveReady;
+  let rejectReady;
+  // Other root-level before() hooks of a file may run concurrently with this one (Node 20):
+  // they await holder.ready before using holder.srv.
+  const holder = { srv: null, ready: new Promise((res, rej) => { resolveReady = res; rejectReady = rej; }) };
+  holder.ready.catch(() => {});
+  before(async () => {
+    try {
+      holder.srv = await startServer(opts);
+      resolveReady(holder.srv);
+    } catch (e) {
+      rejectReady(e);
+      throw e;
+    }
+  });
   after(async () => {
     if (!holder.srv) return;
     try {

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { QUALITY_CHOICES, type QualityChoice } from '../core/quality';
 
 /** Viewer quality: Auto / 1080p / 720p / 360p (set-preferred-layers spatial 2/1/0). */
-export function QualityMenu({ value, onChange, disabled }: { value: QualityChoice; onChange: (q: QualityChoice) => void; disabled?: boolean }) {
+export function QualityMenu({ value, onChange, disabled, receiving }: { value: QualityChoice; onChange: (q: QualityChoice) => void; disabled?: boolean; receiving?: string | null }) {
   const id = useId();
   return (
     <span className="inline-select">
@@ -10,7 +10,7 @@ export function QualityMenu({ value, onChange, disabled }: { value: QualityChoic
       <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as QualityChoice)}>
         {QUALITY_CHOICES.map((q) => (
           <option key={q.value} value={q.value}>
-            {q.label}
+            {q.value === 'auto' && receiving ? `Auto (${receiving})` : q.label}
           </option>
         ))}
       </select>

@@ -193,6 +193,7 @@ const serverSpecs: ServerSpecs = {
   'consumer-resumed': { consumerId: 'required' },
   'consumer-paused': { consumerId: 'required' },
   'layers-set': { consumerId: 'required', spatialLayer: 'required', temporalLayer: 'optional' },
+  'layers-changed': { consumerId: 'required', spatialLayer: 'required', temporalLayer: 'required' },
   'participant-joined': { userId: 'required', displayName: 'required', role: 'required' },
   'participant-left': { userId: 'required', reason: 'optional' },
   'producer-closed': { producerId: 'required', userId: 'optional' },

@@ -95,6 +95,18 @@ export function describeError(err: unknown): string {
       const field = typeof d.field === 'string' ? `${d.field}: ` : '';
       return `${field}${err.message}`;
     }
+    case 'invalid_credentials':
+      return 'Wrong email or password.';
+    case 'invalid_refresh_token':
+      return 'Your session has ended. Sign in again.';
+    case 'invitation_email_mismatch':
+      return 'This invitation was sent to another email address. Sign in with that address.';
+    case 'invitation_expired':
+      return 'This invitation has expired. Ask for a new one.';
+    case 'invitation_not_pending':
+      return 'This invitation was already used or revoked.';
+    case 'workspace_not_empty':
+      return 'Delete the rooms of this workspace first.';
     case 'email_taken':
       return 'An account with this email already exists. Sign in instead.';
     case 'already_member':

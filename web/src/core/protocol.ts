@@ -181,6 +181,12 @@ export interface LayersSetData {
   spatialLayer: number;
   temporalLayer?: number | null;
 }
+/** The layers the SFU currently forwards (-1 = nothing). */
+export interface LayersChangedData {
+  consumerId: string;
+  spatialLayer: number;
+  temporalLayer: number;
+}
 export interface ParticipantJoinedData {
   userId: string;
   displayName: string;
@@ -217,6 +223,7 @@ export interface MutedData {
 }
 export interface RemovedData {
   roomId: string;
+  /** The moderator's user id, or "replaced" (joined from another connection) or "media" (ICE consent lost). */
   by: string;
 }
 export interface ErrorData {
@@ -237,6 +244,7 @@ export interface ServerEvents {
   'consumer-resumed': ConsumerIdData;
   'consumer-paused': ConsumerIdData;
   'layers-set': LayersSetData;
+  'layers-changed': LayersChangedData;
   'participant-joined': ParticipantJoinedData;
   'participant-left': ParticipantLeftData;
   'producer-closed': ProducerEventData;

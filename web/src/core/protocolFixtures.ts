@@ -58,6 +58,7 @@ export const serverFixtures: { [K in keyof ServerEvents]: ServerEvents[K] } = {
   'consumer-resumed': { consumerId: 'c1' },
   'consumer-paused': { consumerId: 'c1' },
   'layers-set': { consumerId: 'c1', spatialLayer: 2, temporalLayer: null },
+  'layers-changed': { consumerId: 'c1', spatialLayer: 1, temporalLayer: 2 },
   'participant-joined': { userId: 'usr_2', displayName: 'Viewer', role: 'viewer' },
   'participant-left': { userId: 'usr_2', reason: 'removed' },
   'producer-closed': { producerId: 'p_cam', userId: 'usr_host' },

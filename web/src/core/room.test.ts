@@ -136,6 +136,21 @@ describe('room state machine', () => {
     expect(s.notices.at(-1)?.text).toMatch(/Host muted your microphone/);
   });
 
+  it('records the layer the SFU forwards (layers-changed)', () => {
+    const s = run([
+      { type: 'connected' },
+      { type: 'joined', data: joinedData([{ producerId: 'cam', kind: 'video', appData: { source: 'camera' } }]), self },
+      { type: 'consumer-created', producerId: 'cam', consumerId: 'c1' },
+      { type: 'layers-changed', consumerId: 'c1', spatialLayer: 1 },
+    ]);
+    expect(s.producers.cam?.receivedLayer).toBe(1);
+  });
+
+  it('ends as "replaced" when the same user joined from elsewhere', () => {
+    const s = run([{ type: 'connected' }, { type: 'joined', data: joinedData(), self }, { type: 'removed', by: 'replaced' }]);
+    expect(s).toMatchObject({ phase: 'ended', endReason: 'replaced' });
+  });
+
   it('puts the screen on stage and the camera in the inset', () => {
     const s = run([
       { type: 'connected' },
@@ -395,6 +410,26 @@ describe('RoomSession', () => {
     expect(session.state.get().phase).toBe('ended');
     expect(sig.close).toHaveBeenCalled();
     expect(FakeTransport.all.every((t) => t.closed)).toBe(true);
+  });
+
+  it('rejoins instead of ending when removed for lost ICE consent (by: "media")', async () => {
+    const { sig, session } = setup();
+    session.start();
+    await flush();
+    sig.emit('removed', { roomId: 'room_1', by: 'media' });
+    await flush();
+    expect(session.state.get().phase).toBe('live');
+    expect(sig.count('join-room')).toBe(2);
+    expect(sig.close).not.toHaveBeenCalled();
+  });
+
+  it('ends when a moderator removes the participant', async () => {
+    const { sig, session } = setup();
+    session.start();
+    await flush();
+    sig.emit('removed', { roomId: 'room_1', by: 'usr_host' });
+    expect(session.state.get()).toMatchObject({ phase: 'ended', endReason: 'removed' });
+    expect(sig.close).toHaveBeenCalled();
   });
 
   it('reports a full room as failed', async () => {

@@ -177,7 +177,12 @@ export class RoomSession {
       s.on('chat-deleted', (d) => this.dispatch({ type: 'chat-deleted', messageId: d.messageId })),
       s.on('muted', (d) => this.dispatch({ type: 'muted', by: d.by, kind: d.kind })),
       s.on('room-closed', (d) => this.finish({ type: 'room-closed', reason: d.reason })),
-      s.on('removed', (d) => this.finish({ type: 'removed', by: d.by })),
+      s.on('layers-changed', (d) => this.dispatch({ type: 'layers-changed', consumerId: d.consumerId, spatialLayer: d.spatialLayer })),
+      s.on('removed', (d) => {
+        // "media": the server dropped us after losing ICE consent; that is a network problem, not a moderation
+        if (d.by === 'media') void this.rejoin('removed: media');
+        else this.finish({ type: 'removed', by: d.by });
+      }),
     );
     if (s.state.get() === 'open') {
       this.dispatch({ type: 'connected' });

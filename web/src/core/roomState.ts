@@ -11,7 +11,7 @@ import type { ChatMessageData, JoinRole, MediaKind, ParticipantInfo, RoomJoinedD
 import type { QualityChoice } from './quality';
 
 export type RoomPhase = 'connecting' | 'joining' | 'waiting' | 'live' | 'host-paused' | 'reconnecting' | 'ended' | 'failed';
-export type EndReason = 'closed_by_host' | 'removed' | 'left' | 'room_closed';
+export type EndReason = 'closed_by_host' | 'removed' | 'replaced' | 'left' | 'room_closed';
 export type LocalSourceName = 'camera' | 'microphone' | 'screen';
 
 export interface Participant {
@@ -28,6 +28,8 @@ export interface RemoteProducer {
   source: string;
   paused: boolean;
   consumerId: string | null;
+  /** Spatial layer the SFU forwards to us (`layers-changed`); null = unknown, -1 = none. */
+  receivedLayer: number | null;
 }
 
 export interface LocalSource {
@@ -75,6 +77,7 @@ export type RoomAction =
   | { type: 'producer-paused' | 'producer-resumed' | 'producer-closed'; producerId: string }
   | { type: 'consumer-created'; producerId: string; consumerId: string; producerPaused?: boolean }
   | { type: 'consumer-closed'; consumerId: string }
+  | { type: 'layers-changed'; consumerId: string; spatialLayer: number }
   | { type: 'chat-message'; message: ChatMessageData }
   | { type: 'chat-deleted'; messageId: string }
   | { type: 'local-publishing'; source: LocalSourceName }
@@ -137,6 +140,7 @@ function producerFromInfo(userId: string, p: ParticipantInfo['producers'][number
     source: typeof p.appData.source === 'string' ? p.appData.source : p.kind === 'audio' ? 'microphone' : 'camera',
     paused: p.paused === true,
     consumerId: null,
+    receivedLayer: null,
   };
 }
 
@@ -200,7 +204,7 @@ function reduce(s: RoomState, a: RoomAction): RoomState {
         ...s,
         producers: {
           ...s.producers,
-          [a.producerId]: { producerId: a.producerId, userId: a.userId, kind: a.kind, source: a.source, paused: a.paused, consumerId: null },
+          [a.producerId]: { producerId: a.producerId, userId: a.userId, kind: a.kind, source: a.source, paused: a.paused, consumerId: null, receivedLayer: null },
         },
       };
     case 'producer-paused':
@@ -237,6 +241,11 @@ function reduce(s: RoomState, a: RoomAction): RoomState {
         },
       };
     }
+    case 'layers-changed': {
+      const p = Object.values(s.producers).find((x) => x.consumerId === a.consumerId);
+      if (!p || p.receivedLayer === a.spatialLayer) return s;
+      return { ...s, producers: { ...s.producers, [p.producerId]: { ...p, receivedLayer: a.spatialLayer } } };
+    }
     case 'consumer-closed': {
       const p = Object.values(s.producers).find((x) => x.consumerId === a.consumerId);
       if (!p) return s;
@@ -270,7 +279,7 @@ function reduce(s: RoomState, a: RoomAction): RoomState {
     case 'room-closed':
       return { ...s, endReason: a.reason === 'closed_by_host' || !a.reason ? 'closed_by_host' : 'room_closed', joined: false };
     case 'removed':
-      return { ...s, endReason: 'removed', joined: false };
+      return { ...s, endReason: a.by === 'replaced' ? 'replaced' : 'removed', joined: false };
     case 'left':
       return { ...s, endReason: 'left', joined: false };
     case 'failed':

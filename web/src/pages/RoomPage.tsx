@@ -85,6 +85,7 @@ function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry }: {
       closed_by_host: ['This room has ended', 'The host ended the session. Thanks for watching!'],
       room_closed: ['This room has ended', 'The room is closed.'],
       removed: ['You were removed from the room', 'A moderator removed you from this room.'],
+      replaced: ['You opened this room elsewhere', 'You joined this room from another tab or device, so this one was disconnected.'],
       left: ['You left the room', 'See you next time.'],
     };
     const [title, text] = texts[state.endReason ?? 'room_closed'] ?? texts.room_closed!;

@@ -4,6 +4,7 @@ import { SpeakerOffIcon } from '../components/icons';
 import { QualityMenu } from '../components/QualityMenu';
 import { StatsOverlay } from '../components/StatsOverlay';
 import { useRoomContext } from '../context/RoomContext';
+import { choiceForLayer } from '../core/quality';
 import { stageProducers, type RoomState, type SourceStats } from '../core/room';
 import { useRemoteTrack } from '../hooks/useRoom';
 
@@ -85,7 +86,7 @@ export function ViewerStage({ state, stats, showStats, setShowStats, unreachable
         <button type="button" className="btn btn-small" aria-pressed={!(muted || blocked)} onClick={() => (muted || blocked ? unmute() : setMuted(true))} disabled={!hasAudio}>
           {muted || blocked ? 'Unmute' : 'Mute'}
         </button>
-        <QualityMenu value={state.quality} onChange={(q) => room.setQuality(q)} />
+        <QualityMenu value={state.quality} onChange={(q) => room.setQuality(q)} receiving={stage.main && stage.main.receivedLayer !== null && stage.main.receivedLayer >= 0 ? choiceForLayer(stage.main.receivedLayer) : null} />
         <button type="button" className="btn btn-small btn-ghost" aria-pressed={showStats} onClick={() => setShowStats(!showStats)}>
           Stats
         </button>

@@ -9,6 +9,7 @@
 
 #include "chrome_fixtures.h"
 #include "media/ortc/consumable_rtp_parameters.h"
+#include "media/ortc/header_extension_uris.h"
 #include "media/ortc/producer_cname.h"
 #include "media/ortc/producer_setup.h"
 #include "media/ortc/router_rtp_capabilities.h"
@@ -247,9 +248,7 @@ TEST(ConsumerRtpParametersTest, H264Consumer) {
   EXPECT_EQ(consumer.codecs[1].payload_type, 108);
   EXPECT_EQ(consumer.codecs[1].Apt(), 107);
   // The dependency descriptor is receive-only for the router: never in consumers.
-  EXPECT_EQ(consumer.FindHeaderExtension(
-                "https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension"),
-            nullptr);
+  EXPECT_EQ(consumer.FindHeaderExtension(uris::kDependencyDescriptor), nullptr);
   EXPECT_EQ(consumer.header_extensions.size(), 6u);
   consumer.mid = "3";
   ExpectMediasoupClientAccepts(consumer.ToJson(), recv);
@@ -258,7 +257,8 @@ TEST(ConsumerRtpParametersTest, H264Consumer) {
   Json main = ParseJson(test::kChromeH264Producer);
   main["codecs"][0]["parameters"]["profile-level-id"] = "4d001f";
   const Produced m = ProduceJson(MediaKind::kVideo, main);
-  const RtpParameters main_consumer = GetConsumerRtpParameters(m.consumable, recv, Options(7000000));
+  const RtpParameters main_consumer =
+      GetConsumerRtpParameters(m.consumable, recv, Options(7000000));
   EXPECT_EQ(main_consumer.codecs[0].payload_type, 109);
   EXPECT_EQ(main_consumer.codecs[1].payload_type, 110);
 }
@@ -305,7 +305,8 @@ TEST(ConsumerRtpParametersTest, ClientWithoutVp8CannotConsumeVp8) {
 
   const Produced h264 = Produce(MediaKind::kVideo, test::kChromeH264Producer);
   ASSERT_TRUE(CanConsume(h264.consumable, no_vp8));
-  const RtpParameters consumer = GetConsumerRtpParameters(h264.consumable, no_vp8, Options(9000000));
+  const RtpParameters consumer =
+      GetConsumerRtpParameters(h264.consumable, no_vp8, Options(9000000));
   EXPECT_EQ(consumer.codecs.size(), 2u);  // H264 + its RTX
   EXPECT_EQ(consumer.codecs[0].rtcp_feedback,
             (std::vector<RtcpFeedback>{{"nack", ""}, {"nack", "pli"}}));
@@ -360,8 +361,8 @@ TEST(ConsumerRtpParametersTest, FeedbackFollowsTheNegotiatedBandwidthExtension) 
   const RtpParameters remb =
       GetConsumerRtpParameters(p.consumable, RtpCapabilities::FromJson(caps), Options(1000000));
   EXPECT_EQ(remb.codecs[0].rtcp_feedback,
-            (std::vector<RtcpFeedback>{{"goog-remb", ""}, {"ccm", "fir"}, {"nack", ""},
-                                       {"nack", "pli"}}));
+            (std::vector<RtcpFeedback>{
+                {"goog-remb", ""}, {"ccm", "fir"}, {"nack", ""}, {"nack", "pli"}}));
   caps["headerExtensions"].erase(3);  // video abs-send-time
   const RtpParameters none =
       GetConsumerRtpParameters(p.consumable, RtpCapabilities::FromJson(caps), Options(1000000));
@@ -426,15 +427,28 @@ void ForEachLeafPointer(const Json& json, const std::string& prefix,
 }
 
 TEST(OrtcRobustnessTest, HostileValuesOnlyEverRaiseOrtcError) {
-  const std::vector<Json> hostile = {
-      nullptr, "", -1, 0, 1, 127, 4294967295ULL, 18446744073709551615ULL, -9223372036854775807LL,
-      1e308, 0.5, true, Json::array(), Json::object(), std::string(5000, 'x'), "video/rtx",
-      "L3T3", Json::array({Json::object()})};
+  const std::vector<Json> hostile = {nullptr,
+                                     "",
+                                     -1,
+                                     0,
+                                     1,
+                                     127,
+                                     4294967295ULL,
+                                     18446744073709551615ULL,
+                                     -9223372036854775807LL,
+                                     1e308,
+                                     0.5,
+                                     true,
+                                     Json::array(),
+                                     Json::object(),
+                                     std::string(5000, 'x'),
+                                     "video/rtx",
+                                     "L3T3",
+                                     Json::array({Json::object()})};
   const RtpCapabilities recv = ChromeRecvCaps();
   int accepted = 0;
   int rejected = 0;
-  for (const auto& [kind, fixture] :
-       std::vector<std::pair<MediaKind, std::string_view>>{
+  for (const auto& [kind, fixture] : std::vector<std::pair<MediaKind, std::string_view>>{
            {MediaKind::kAudio, test::kChromeOpusProducer},
            {MediaKind::kVideo, test::kChromeVp8SimulcastProducer},
            {MediaKind::kVideo, test::kChromeH264Producer}}) {

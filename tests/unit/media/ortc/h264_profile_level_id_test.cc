@@ -43,21 +43,20 @@ TEST(H264ProfileLevelIdTest, ParsesProfilesAndLevels) {
 }
 
 TEST(H264ProfileLevelIdTest, RejectsInvalid) {
-  for (const char* bad : {"", "42e01", "42e01f0", "42e0zz", "000000", "42e021", "42e0ff",
-                          "65001f", "4d201f", "64011f"}) {
+  for (const char* bad : {"", "42e01", "42e01f0", "42e0zz", "000000", "42e021", "42e0ff", "65001f",
+                          "4d201f", "64011f"}) {
     EXPECT_FALSE(ParseH264ProfileLevelId(bad).has_value()) << bad;
   }
 }
 
 TEST(H264ProfileLevelIdTest, ToStringRoundTrips) {
-  for (const char* text : {"42e01f", "42001f", "4d0032", "640c34", "64001f", "f4001f", "42f00b",
-                           "42100b", "4d100b"}) {
+  for (const char* text :
+       {"42e01f", "42001f", "4d0032", "640c34", "64001f", "f4001f", "42f00b", "42100b", "4d100b"}) {
     const auto parsed = ParseH264ProfileLevelId(text);
     ASSERT_TRUE(parsed) << text;
     EXPECT_EQ(H264ProfileLevelIdToString(*parsed), text);
   }
-  EXPECT_FALSE(
-      H264ProfileLevelIdToString({H264Profile::kHigh, kH264Level1b}).has_value());
+  EXPECT_FALSE(H264ProfileLevelIdToString({H264Profile::kHigh, kH264Level1b}).has_value());
 }
 
 TEST(H264ProfileLevelIdTest, LevelOrderingPlaces1bBetween1And11) {

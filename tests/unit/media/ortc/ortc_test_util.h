@@ -25,16 +25,16 @@ inline SsrcSource CountingSsrcs(uint32_t start) {
 }
 
 // Runs `fn`, expects an OrtcError whose message contains `needle`.
-#define EXPECT_ORTC_ERROR(statement, needle)                                              \
-  do {                                                                                     \
-    try {                                                                                  \
-      statement;                                                                           \
-      ADD_FAILURE() << "no OrtcError thrown, expected one containing: " << (needle);      \
-    } catch (const ::tr::media::ortc::OrtcError& e) {                                      \
-      EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr(needle));                    \
-    } catch (const std::exception& e) {                                                   \
-      ADD_FAILURE() << "unexpected exception type: " << e.what();                          \
-    }                                                                                      \
+#define EXPECT_ORTC_ERROR(statement, needle)                                         \
+  do {                                                                               \
+    try {                                                                            \
+      statement;                                                                     \
+      ADD_FAILURE() << "no OrtcError thrown, expected one containing: " << (needle); \
+    } catch (const ::tr::media::ortc::OrtcError& e) {                                \
+      EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr(needle));              \
+    } catch (const std::exception& e) {                                              \
+      ADD_FAILURE() << "unexpected exception type: " << e.what();                    \
+    }                                                                                \
   } while (0)
 
 }  // namespace tr::media::ortc::test

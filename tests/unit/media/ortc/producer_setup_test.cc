@@ -131,8 +131,7 @@ TEST(ProducerSetupTest, H264ConstrainedBaseline) {
   EXPECT_EQ(s.encodings[0].mime_type, "video/H264");
   EXPECT_EQ(s.encodings[0].mapped_payload_type, 107);
   EXPECT_EQ(s.encodings[0].mapped_rtx_payload_type, 108);
-  EXPECT_EQ(s.rtp_parameters.codecs[0].parameters.at("profile-level-id"),
-            ParameterValue("42e01f"));
+  EXPECT_EQ(s.rtp_parameters.codecs[0].parameters.at("profile-level-id"), ParameterValue("42e01f"));
 }
 
 Json H264Main(const char* profile_level_id, int packetization_mode = 1) {
@@ -147,12 +146,10 @@ Json H264Main(const char* profile_level_id, int packetization_mode = 1) {
 
 TEST(ProducerSetupTest, H264MainMapsToTheMainEntryAndKeepsTheNegotiatedLevel) {
   const ProducerSetup s = Produce(MediaKind::kVideo, H264Main("4d001f"));
-  EXPECT_EQ(s.rtp_mapping.codecs,
-            (std::vector<RtpCodecMapping>{{127, 109}, {125, 110}}));
+  EXPECT_EQ(s.rtp_mapping.codecs, (std::vector<RtpCodecMapping>{{127, 109}, {125, 110}}));
   // Both sides allow level asymmetry: the producer's level stays (mediasoup writes the
   // negotiated answer back).
-  EXPECT_EQ(s.rtp_parameters.codecs[0].parameters.at("profile-level-id"),
-            ParameterValue("4d001f"));
+  EXPECT_EQ(s.rtp_parameters.codecs[0].parameters.at("profile-level-id"), ParameterValue("4d001f"));
 }
 
 TEST(ProducerSetupTest, H264ProfileAndPacketizationModeMustMatch) {
@@ -225,13 +222,16 @@ TEST(ProducerSetupTest, SingleEncodingBoundByMidOnly) {
   EXPECT_FALSE(s.encodings[0].ssrc.has_value());
   EXPECT_EQ(s.rtp_mapping.ToJson()["encodings"], ParseJson(R"([ { "mappedSsrc": 500000000 } ])"));
   json.erase("mid");
-  EXPECT_ORTC_ERROR(Produce(MediaKind::kVideo, json), "encodings[0]: cannot be bound to incoming RTP");
+  EXPECT_ORTC_ERROR(Produce(MediaKind::kVideo, json),
+                    "encodings[0]: cannot be bound to incoming RTP");
 }
 
 TEST(ProducerSetupTest, DefaultSsrcSourceGivesFreshConsecutiveSsrcs) {
   const auto params = RtpParameters::FromJson(ParseJson(test::kChromeVp8SimulcastProducer));
-  const ProducerSetup a = ValidateAndMapProducer(MediaKind::kVideo, params, RouterRtpCapabilities());
-  const ProducerSetup b = ValidateAndMapProducer(MediaKind::kVideo, params, RouterRtpCapabilities());
+  const ProducerSetup a =
+      ValidateAndMapProducer(MediaKind::kVideo, params, RouterRtpCapabilities());
+  const ProducerSetup b =
+      ValidateAndMapProducer(MediaKind::kVideo, params, RouterRtpCapabilities());
   const uint32_t base = a.rtp_mapping.encodings[0].mapped_ssrc;
   EXPECT_GE(base, kMinRandomSsrc);
   EXPECT_LE(base, kMaxRandomSsrc);
@@ -274,8 +274,8 @@ TEST(ProducerSetupTest, RejectsInvalidProducers) {
        "rtpParameters.codecs[0]: unsupported codec video/AV1 (payload type 96)"},
       {"wrong clock rate", kA, test::kChromeOpusProducer,
        [](Json& j) { j["codecs"][0]["clockRate"] = 44100; }, "unsupported codec audio/opus"},
-      {"mono opus", kA, test::kChromeOpusProducer,
-       [](Json& j) { j["codecs"][0]["channels"] = 1; }, "unsupported codec audio/opus"},
+      {"mono opus", kA, test::kChromeOpusProducer, [](Json& j) { j["codecs"][0]["channels"] = 1; },
+       "unsupported codec audio/opus"},
       {"kind mismatch", kA, test::kChromeVp8ScreenProducer, [](Json&) {},
        "codecs[0].mimeType: video/VP8 does not match the producer kind \"audio\""},
       {"rtcp-mux payload type", kV, test::kChromeVp8ScreenProducer,
@@ -286,9 +286,10 @@ TEST(ProducerSetupTest, RejectsInvalidProducers) {
        "codecs[0].payloadType: payload types 64..95 collide with RTCP"},
       {"rtx without router rtx", kA, test::kChromeOpusProducer,
        [](Json& j) {
-         j["codecs"].push_back(
-             {{"mimeType", "audio/rtx"}, {"payloadType", 112}, {"clockRate", 48000},
-              {"parameters", {{"apt", 111}}}});
+         j["codecs"].push_back({{"mimeType", "audio/rtx"},
+                                {"payloadType", 112},
+                                {"clockRate", 48000},
+                                {"parameters", {{"apt", 111}}}});
        },
        "codecs[1]: no RTX codec in the router for audio/opus"},
       {"second rtx", kV, test::kChromeVp8ScreenProducer,
@@ -302,7 +303,8 @@ TEST(ProducerSetupTest, RejectsInvalidProducers) {
       {"empty encodings", kV, test::kChromeVp8ScreenProducer,
        [](Json& j) { j["encodings"] = Json::array(); },
        "rtpParameters.encodings: must have at least one entry"},
-      {"missing encodings", kV, test::kChromeVp8ScreenProducer, [](Json& j) { j.erase("encodings"); },
+      {"missing encodings", kV, test::kChromeVp8ScreenProducer,
+       [](Json& j) { j.erase("encodings"); },
        "rtpParameters.encodings: must have at least one entry"},
       {"simulcast without rid or ssrc", kV, test::kChromeVp8SimulcastProducer,
        [](Json& j) { j["encodings"][1].erase("rid"); },
@@ -334,7 +336,9 @@ TEST(ProducerSetupTest, RejectsInvalidProducers) {
        [](Json& j) { j["encodings"][0]["scalabilityMode"] = "L1T3"; },
        "\"L1T3\" is not supported with audio/opus"},
       {"audio simulcast", kA, test::kChromeOpusProducer,
-       [](Json& j) { j["encodings"].push_back({{"ssrc", 7}}); },
+       [](Json& j) {
+         j["encodings"].push_back({{"ssrc", 7}});
+       },
        "audio/opus cannot be simulcast"},
       {"encrypted extension", kV, test::kChromeVp8ScreenProducer,
        [](Json& j) { j["headerExtensions"][0]["encrypt"] = true; },
@@ -364,11 +368,11 @@ TEST(ProducerSetupTest, RejectsAnUnusableSsrcSource) {
 TEST(ProducerSetupTest, RejectsRouterCapabilitiesWithoutTheCodec) {
   RtpCapabilities router = RouterRtpCapabilities();
   router.codecs.erase(router.codecs.begin() + 1, router.codecs.begin() + 3);  // VP8 + RTX
-  EXPECT_ORTC_ERROR(ValidateAndMapProducer(MediaKind::kVideo,
-                                           RtpParameters::FromJson(
-                                               ParseJson(test::kChromeVp8ScreenProducer)),
-                                           router, CountingSsrcs(1)),
-                    "unsupported codec video/VP8");
+  EXPECT_ORTC_ERROR(
+      ValidateAndMapProducer(MediaKind::kVideo,
+                             RtpParameters::FromJson(ParseJson(test::kChromeVp8ScreenProducer)),
+                             router, CountingSsrcs(1)),
+      "unsupported codec video/VP8");
 }
 
 }  // namespace

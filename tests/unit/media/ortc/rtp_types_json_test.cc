@@ -76,7 +76,7 @@ TEST(RtpTypesJsonTest, FillsMediasoupDefaults) {
     "codecs": [ { "mimeType": "audio/PCMU", "payloadType": 0, "clockRate": 8000 },
                 { "mimeType": "video/VP8", "payloadType": 96, "clockRate": 90000,
                   "channels": 2 } ] })"));
-  EXPECT_EQ(params.codecs[0].channels, 1);  // audio default
+  EXPECT_EQ(params.codecs[0].channels, 1);              // audio default
   EXPECT_FALSE(params.codecs[1].channels.has_value());  // dropped for video
   EXPECT_TRUE(params.header_extensions.empty());
   EXPECT_TRUE(params.encodings.empty());
@@ -199,7 +199,8 @@ TEST(RtpTypesJsonTest, RejectsMalformedRtpParameters) {
       {"/codecs/0/rtcpFeedback", RepeatedArray(base["codecs"][0]["rtcpFeedback"][0], 33),
        "rtcpFeedback: must have at most 32 entries"},
       // RTX
-      {"/codecs/1/parameters/apt", Removed(), "codecs[1].parameters.apt: missing (required for RTX)"},
+      {"/codecs/1/parameters/apt", Removed(),
+       "codecs[1].parameters.apt: missing (required for RTX)"},
       {"/codecs/1/parameters", Removed(), "codecs[1].parameters.apt: missing (required for RTX)"},
       {"/codecs/1/parameters/apt", 100, "points to a non existing codec (payload type 100)"},
       {"/codecs/1/parameters/apt", 97, "points to an RTX codec"},
@@ -210,7 +211,8 @@ TEST(RtpTypesJsonTest, RejectsMalformedRtpParameters) {
       {"/encodings", Json::object(), "rtpParameters.encodings: must be an array"},
       {"/encodings", RepeatedArray(Json::object(), 5), "encodings: must have at most 4 entries"},
       {"/encodings/0", "r0", "rtpParameters.encodings[0]: must be an object"},
-      {"/encodings/0/ssrc", "3141592653", "encodings[0].ssrc: must be an integer in [1, 4294967295]"},
+      {"/encodings/0/ssrc", "3141592653",
+       "encodings[0].ssrc: must be an integer in [1, 4294967295]"},
       {"/encodings/0/ssrc", -1, "encodings[0].ssrc: must be an integer in [1, 4294967295]"},
       {"/encodings/0/ssrc", 0, "encodings[0].ssrc: must be an integer in [1, 4294967295]"},
       {"/encodings/0/ssrc", 4294967296LL, "encodings[0].ssrc: must be an integer"},
@@ -237,8 +239,10 @@ TEST(RtpTypesJsonTest, RejectsMalformedRtpParameters) {
       {"/encodings/0/adaptivePtime", "yes", "encodings[0].adaptivePtime: must be a boolean"},
       {"/encodings/0/priority", "urgent", "encodings[0].priority: must be \"very-low\""},
       {"/encodings/0/networkPriority", 3, "encodings[0].networkPriority: must be"},
-      {"/encodings/0/codecPayloadType", 97, "encodings[0].codecPayloadType: must name a media codec"},
-      {"/encodings/0/codecPayloadType", 98, "encodings[0].codecPayloadType: must name a media codec"},
+      {"/encodings/0/codecPayloadType", 97,
+       "encodings[0].codecPayloadType: must name a media codec"},
+      {"/encodings/0/codecPayloadType", 98,
+       "encodings[0].codecPayloadType: must name a media codec"},
       // header extensions
       {"/headerExtensions", "x", "rtpParameters.headerExtensions: must be an array"},
       {"/headerExtensions", RepeatedArray(ext, 40), "headerExtensions: must have at most 32"},
@@ -281,13 +285,14 @@ TEST(RtpTypesJsonTest, RejectsMalformedRtpCapabilities) {
       {"/codecs/1/kind", "data", "rtpCapabilities.codecs[1].kind: must be \"audio\" or \"video\""},
       {"/codecs/1/preferredPayloadType", 100,
        "codecs[1].preferredPayloadType: duplicated payload type 100"},
-      {"/codecs/1/preferredPayloadType", "101", "codecs[1].preferredPayloadType: must be an integer"},
+      {"/codecs/1/preferredPayloadType", "101",
+       "codecs[1].preferredPayloadType: must be an integer"},
       {"/codecs/2/parameters/apt", Removed(), "codecs[2].parameters.apt: missing"},
       {"/codecs/0/channels", 0, "codecs[0].channels: must be an integer in [1, 8]"},
       {"/codecs/0/channels", "2", "codecs[0].channels: must be an integer"},
       {"/headerExtensions", Json::object(), "rtpCapabilities.headerExtensions: must be an array"},
-      {"/headerExtensions",
-       RepeatedArray(base["headerExtensions"][0], 65), "headerExtensions: must have at most 64"},
+      {"/headerExtensions", RepeatedArray(base["headerExtensions"][0], 65),
+       "headerExtensions: must have at most 64"},
       {"/headerExtensions/0/kind", Removed(), "headerExtensions[0].kind: missing"},
       {"/headerExtensions/0/kind", "both", "headerExtensions[0].kind: must be \"audio\" or"},
       {"/headerExtensions/0/preferredId", 0, "headerExtensions[0].preferredId: must be an integer"},

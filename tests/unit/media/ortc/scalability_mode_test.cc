@@ -17,8 +17,8 @@ TEST(ScalabilityModeTest, ParsesW3cModes) {
 }
 
 TEST(ScalabilityModeTest, RejectsOtherText) {
-  for (const char* bad : {"", "L", "L1", "L1T", "T3", "l1t3", "X1T3", "L0T3", "L1T0", "1T3",
-                          "LT3", " L1T3"}) {
+  for (const char* bad :
+       {"", "L", "L1", "L1T", "T3", "l1t3", "X1T3", "L0T3", "L1T0", "1T3", "LT3", " L1T3"}) {
     EXPECT_FALSE(ParseScalabilityMode(bad).has_value()) << bad;
   }
 }
