@@ -81,7 +81,7 @@ TEST(PlanTest, JsonOfALimitedPlan) {
 
 TEST(PlanTest, JsonOfEnterpriseUsesNullForUnlimited) {
   EXPECT_EQ(PlanToJson(GetPlan(PlanId::kEnterprise)), Json::parse(R"({
-    "id": "enterprise", "name": "enterprise", "displayName": "Enterprise", "priceUsdMonth": 0,
+    "id": "enterprise", "name": "enterprise", "displayName": "Enterprise", "priceUsdMonth": null,
     "limits": {"workspaces": null, "rooms": null, "hosts": null, "viewers": null,
                "storageBytes": 1099511627776},
     "features": {"recording": true, "analytics": "full", "apiAccess": true,
