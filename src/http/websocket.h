@@ -37,7 +37,9 @@ using WebSocketAcceptor = std::function<std::shared_ptr<WebSocketSession>(
     const Request& request, std::shared_ptr<WebSocketConnection> connection)>;
 
 struct WebSocketLimits {
-  std::size_t max_message_bytes = 64 * 1024;
+  // Hard cap per frame (close 1009 above it); protocols enforce their own smaller limit
+  // with an error message so the session survives.
+  std::size_t max_message_bytes = 1024 * 1024;
   std::size_t max_queued_messages = 1024;
 };
 

@@ -95,21 +95,31 @@ class WebSocketConnectionImpl : public WebSocketConnection,
       return;
     }
     queue_.push_back(std::move(text));
-    if (!writing_) asio::co_spawn(ws_.get_executor(), WriteLoop(shared_from_this()), asio::detached);
+    if (!writing_) {
+      // Marked before the coroutine starts (co_spawn posts it), so a Close() that follows
+      // waits for this message instead of overtaking it.
+      writing_ = true;
+      asio::co_spawn(ws_.get_executor(), WriteLoop(shared_from_this()), asio::detached);
+    }
   }
 
   static awaitable<void> WriteLoop(std::shared_ptr<WebSocketConnectionImpl> self) {
-    self->writing_ = true;
     while (!self->queue_.empty() && !self->finished_) {
       beast::error_code ec;
       self->ws_.text(true);
       co_await self->ws_.async_write(asio::buffer(self->queue_.front()),
                                      asio::redirect_error(use_awaitable, ec));
+      // The front element stayed alive during the write: Finish() never clears the queue
+      // while a write is in flight.
       self->queue_.pop_front();
       self->queued_.fetch_sub(1, std::memory_order_relaxed);
       if (ec) break;
     }
     self->writing_ = false;
+    if (self->finished_) {
+      self->queue_.clear();
+      self->queued_.store(0, std::memory_order_relaxed);
+    }
     if (self->close_pending_ && !self->finished_) self->DoClose();
   }
 
@@ -137,8 +147,10 @@ class WebSocketConnectionImpl : public WebSocketConnection,
   void Finish() {
     if (finished_) return;
     finished_ = true;
-    queue_.clear();
-    queued_.store(0, std::memory_order_relaxed);
+    if (!writing_) {
+      queue_.clear();
+      queued_.store(0, std::memory_order_relaxed);
+    }
     if (session_) {
       session_->OnClose();
       session_.reset();

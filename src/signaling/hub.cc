@@ -32,6 +32,11 @@ Json LimitOrNull(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(n
 
 std::atomic<uint64_t> g_next_session{1};
 
+// For requests whose outcome needs no answer (closing what is already gone to the client).
+media::SfuReplyHandler IgnoreReply() {
+  return [](media::SfuReply) {};
+}
+
 }  // namespace
 
 struct SignalingHub::Loop {
@@ -123,7 +128,7 @@ void SignalingHub::Stop() {
   asio::post(loop_->ioc, [this] {
     for (auto& [id, room] : rooms_) {
       Broadcast(*room, "room-closed", {{"roomId", room->id}, {"reason", "server_shutdown"}});
-      if (!room->router_id.empty()) sfu_.Request("router.close", {{"routerId", room->router_id}}, {});
+      if (!room->router_id.empty()) sfu_.Request("router.close", {{"routerId", room->router_id}}, IgnoreReply());
       if (room->live) SetRoomStatus(*room, "idle");
     }
     rooms_.clear();
@@ -234,9 +239,13 @@ void SignalingHub::OnMessage(uint64_t id, std::string text) {
     Dispatch(s, m);
   } catch (const ProtocolError& e) {
     SendError(id, e, m.request_id);
-    if (e.code == "invalid_token") {
+    // Authentication failures end the connection (docs/protocol.md, "Framing").
+    if (e.code == "invalid_token" || e.code == "unauthenticated") {
       auto again = sessions_.find(id);
-      if (again != sessions_.end()) CloseSession(*again->second, 4001, "invalid token");
+      if (again != sessions_.end()) {
+        CloseSession(*again->second, 4001,
+                     e.code == "invalid_token" ? "invalid token" : "not authenticated");
+      }
     }
   } catch (const std::exception& e) {
     log::Error("signaling", "handler failed",
@@ -247,8 +256,11 @@ void SignalingHub::OnMessage(uint64_t id, std::string text) {
 
 void SignalingHub::Dispatch(SessionState& s, const ClientMessage& m) {
   const std::string& e = m.event;
-  if (e == "ping") return Send(s.id, "pong", Json::object(), m.request_id);
   if (e == "authenticate") return HandleAuthenticate(s, m);
+  if (e == "ping") {
+    if (!s.authenticated) throw Error("unauthenticated", "send authenticate first");
+    return Send(s.id, "pong", Json::object(), m.request_id);
+  }
   static const std::set<std::string> kKnown = {
       "join-room", "create-transport", "connect-transport", "produce", "consume",
       "set-preferred-layers", "resume-consumer", "pause-consumer", "pause-producer",
@@ -402,7 +414,7 @@ void SignalingHub::HandleJoin(SessionState& s, const ClientMessage& m) {
     SfuCall("router.create", Json::object(), [this, room_id](media::SfuReply reply) {
       auto r = rooms_.find(room_id);
       if (r == rooms_.end()) {
-        if (reply.ok) sfu_.Request("router.close", {{"routerId", reply.data["routerId"]}}, {});
+        if (reply.ok) sfu_.Request("router.close", {{"routerId", reply.data["routerId"]}}, IgnoreReply());
         return;
       }
       auto pending = std::move(r->second->pending);
@@ -510,7 +522,7 @@ void SignalingHub::RemoveParticipant(Room& room, const std::string& user_id,
     if (transport.empty()) continue;
     transports_.erase(transport);
     // Closing the transport closes its producers and consumers in the SFU.
-    sfu_.Request("transport.close", {{"routerId", room.router_id}, {"transportId", transport}}, {});
+    sfu_.Request("transport.close", {{"routerId", room.router_id}, {"transportId", transport}}, IgnoreReply());
   }
   for (const auto& [producer_id, info] : p.producers) {
     producers_.erase(producer_id);
@@ -530,7 +542,7 @@ void SignalingHub::ReleaseRoomIfEmpty(const std::string& room_id) {
   Room& room = *it->second;
   if (!room.participants.empty() || !room.pending.empty()) return;
   if (room.router_id.empty()) return;  // still being created; its reply will find no joins
-  sfu_.Request("router.close", {{"routerId", room.router_id}}, {});
+  sfu_.Request("router.close", {{"routerId", room.router_id}}, IgnoreReply());
   if (room.live) SetRoomStatus(room, "idle");
   {
     std::lock_guard lock(viewers_mutex_);
@@ -574,7 +586,7 @@ void SignalingHub::CloseRoom(Room& room, const std::string& reason) {
     room.participants.erase(p);
     if (auto s = sessions_.find(sid); s != sessions_.end()) s->second->room_id.clear();
   }
-  if (!room.router_id.empty()) sfu_.Request("router.close", {{"routerId", room.router_id}}, {});
+  if (!room.router_id.empty()) sfu_.Request("router.close", {{"routerId", room.router_id}}, IgnoreReply());
   try {
     auto record = store_.FindRoom({"", room.org_id}, room_id);
     if (record) {
@@ -737,7 +749,7 @@ void SignalingHub::HandleProduce(SessionState& s, const ClientMessage& m) {
             }
             if (!part) {
               if (r != rooms_.end()) {
-                sfu_.Request("producer.close", {{"routerId", r->second->router_id}, {"producerId", producer_id}}, {});
+                sfu_.Request("producer.close", {{"routerId", r->second->router_id}, {"producerId", producer_id}}, IgnoreReply());
               }
               return;
             }
@@ -796,7 +808,7 @@ void SignalingHub::HandleConsume(SessionState& s, const ClientMessage& m) {
             }
             if (!part) {
               if (r != rooms_.end()) {
-                sfu_.Request("consumer.close", {{"routerId", r->second->router_id}, {"consumerId", consumer_id}}, {});
+                sfu_.Request("consumer.close", {{"routerId", r->second->router_id}, {"consumerId", consumer_id}}, IgnoreReply());
               }
               return;
             }
@@ -816,6 +828,15 @@ void SignalingHub::HandleConsume(SessionState& s, const ClientMessage& m) {
 
 void SignalingHub::HandleConsumerAction(SessionState& s, const ClientMessage& m) {
   std::string consumer_id = RequireString(m.data, "consumerId");
+  // Parameters are checked before any lookup, so a malformed request is always reported
+  // as invalid_parameters.
+  std::optional<int> spatial;
+  std::optional<int> temporal;
+  if (m.event == "set-preferred-layers") {
+    spatial = OptionalInt(m.data, "spatialLayer", 0, 3);
+    if (!spatial) throw Error("invalid_parameters", "spatialLayer is required");
+    temporal = OptionalInt(m.data, "temporalLayer", 0, 3);
+  }
   Participant& p = RequireParticipant(s);
   Room& room = RequireRoom(s);
   if (!p.consumers.count(consumer_id)) throw Error("not_found", "no such consumer");
@@ -829,10 +850,8 @@ void SignalingHub::HandleConsumerAction(SessionState& s, const ClientMessage& m)
     method = "consumer.pause";
     reply_event = "consumer-paused";
   } else {
-    auto spatial = OptionalInt(m.data, "spatialLayer", 0, 3);
-    if (!spatial) throw Error("invalid_parameters", "spatialLayer is required");
     request["spatialLayer"] = *spatial;
-    if (auto temporal = OptionalInt(m.data, "temporalLayer", 0, 3)) request["temporalLayer"] = *temporal;
+    if (temporal) request["temporalLayer"] = *temporal;
     method = "consumer.setPreferredLayers";
     reply_event = "layers-set";
   }
@@ -874,7 +893,7 @@ void SignalingHub::HandleProducerAction(SessionState& s, const ClientMessage& m)
     producers_.erase(producer_id);
   }
   Json data = {{"producerId", producer_id}, {"userId", s.user_id}};
-  sfu_.Request(method, {{"routerId", room.router_id}, {"producerId", producer_id}}, {});
+  sfu_.Request(method, {{"routerId", room.router_id}, {"producerId", producer_id}}, IgnoreReply());
   Send(s.id, event, data, m.request_id);
   Broadcast(room, event, data, s.user_id);
 }
@@ -971,7 +990,7 @@ void SignalingHub::HandleMute(SessionState& s, const ClientMessage& m) {
     if (kind != "all" && info.kind != kind) continue;
     if (info.paused) continue;
     info.paused = true;
-    sfu_.Request("producer.pause", {{"routerId", room.router_id}, {"producerId", producer_id}}, {});
+    sfu_.Request("producer.pause", {{"routerId", room.router_id}, {"producerId", producer_id}}, IgnoreReply());
     Broadcast(room, "producer-paused", {{"producerId", producer_id}, {"userId", target}});
   }
   Send(t->second.session_id, "muted", {{"by", s.user_id}, {"kind", kind}});

@@ -33,9 +33,11 @@ std::variant<ClientMessage, std::pair<ProtocolError, std::string>> ParseClientMe
   message.event = event->get<std::string>();
   message.request_id = std::move(request_id);
   auto data = root.find("data");
-  if (data == root.end() || data->is_null()) {
-    message.data = Json::object();
-  } else if (!data->is_object()) {
+  if (data == root.end()) {
+    return Failure{{"invalid_message", "data is required (an object, {} when empty)", 0},
+                   message.request_id};
+  }
+  if (!data->is_object()) {
     return Failure{{"invalid_message", "data must be an object", 0}, message.request_id};
   } else {
     message.data = std::move(*data);

@@ -92,6 +92,20 @@ await check('audit log is an upsell on Starter', async () => {
   await host.getByRole('link', { name: 'Audit log' }).click();
   await host.getByText(/not included in your plan/).waitFor();
 });
+await check('owner upgrades to Business; audit log and API keys unlock; the key is shown once', async () => {
+  await host.getByRole('link', { name: 'Plan & usage' }).click();
+  await host.getByRole('button', { name: 'Switch to Business' }).click();
+  await host.locator('.plan-current', { hasText: 'Business' }).waitFor();
+  await host.getByRole('link', { name: 'Audit log' }).click();
+  await host.locator('table', { hasText: 'invitation' }).waitFor();
+  await host.getByRole('link', { name: 'API keys' }).click();
+  await host.getByLabel('Key name').fill('CRM sync');
+  await host.getByRole('button', { name: 'Create key' }).click();
+  const key = await host.getByLabel(/API key “CRM sync”/).inputValue();
+  if (!key.startsWith('trk_')) throw new Error(`unexpected key ${key.slice(0, 6)}`);
+  await host.getByText(/shown only once/).waitFor();
+  await host.screenshot({ path: `${SHOTS}/admin-apikey-1280.png` });
+});
 
 const viewer = await newPage(390, 844);
 await check('accept the invitation by signing up (390 px)', async () => {
@@ -106,7 +120,7 @@ await check('accept the invitation by signing up (390 px)', async () => {
 
 let roomPath = '';
 await check('host opens the studio and previews camera + microphone', async () => {
-  await host.getByRole('link', { name: 'Rooms' }).click();
+  await host.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rooms', exact: true }).click();
   await host.locator('.room-card', { hasText: 'Opening Bell Live' }).getByRole('link', { name: /Go live|Open studio/ }).click();
   await host.waitForURL(/\/rooms\//);
   roomPath = new URL(host.url()).pathname;
@@ -152,6 +166,14 @@ await check('viewer quality menu and stats overlay', async () => {
   await viewer.getByRole('region', { name: 'Connection statistics' }).waitFor();
   await viewer.screenshot({ path: `${SHOTS}/viewer-live-390.png`, fullPage: true });
   await host.screenshot({ path: `${SHOTS}/studio-live-1280.png` });
+});
+await check('moderator removes the viewer, who can come back', async () => {
+  await host.getByRole('tab', { name: /People/ }).click();
+  await host.getByRole('button', { name: 'Remove Vera Viewer' }).click();
+  await host.locator('dialog').getByRole('button', { name: 'Remove' }).click();
+  await viewer.getByText('You were removed from the room').waitFor({ timeout: 10000 });
+  await viewer.goto(BASE + roomPath + '?as=viewer');
+  await viewer.locator('.pill-live').waitFor({ timeout: 15000 });
 });
 await check('host ends the room, viewer sees "room ended"', async () => {
   await host.getByRole('button', { name: 'End room' }).click();

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Loading } from './components/ui';
 import { useMe } from './hooks/useQueries';
 import { navigate, useLocation } from './hooks/useRoute';
@@ -33,6 +33,16 @@ export function App() {
   const session = useSession();
   const route = matchRoute(pathname);
   const here = pathname + (search.toString() ? `?${search.toString()}` : '');
+
+  // move focus to the new page's content (screen readers announce it), not on first load
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [pathname]);
 
   useEffect(() => {
     const titles: Record<string, string> = {

@@ -42,6 +42,35 @@ export async function waitMediaFlowing(viewer, { video = [], audio = [] }, timeo
 }
 
 /**
+ * Waits until the host sends its top simulcast layer of `source` (the last encoding, rid `topRid`;
+ * null for a single-encoding producer) and the viewer decodes exactly that layer's frame size.
+ * Bandwidth estimation must let the sender ramp up to it (loopback: a few seconds), and the SFU
+ * must forward it. Returns {viewer: WxH, host: WxH, hostLayers}.
+ */
+export async function waitTopLayerReceived(host, viewer, source, { topRid = 'r2', timeoutMs = 25_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  for (let i = 0; i < 200 && Date.now() < deadline; i++) {
+    const layers = await activeLayers(host, source);
+    const top = layers.find((l) => (topRid ? l.rid === topRid : true));
+    const vs = await viewer.stats();
+    const c = consumerOf(vs, source);
+    const hs = await host.stats();
+    last = {
+      viewer: c && c.frameWidth ? `${c.frameWidth}x${c.frameHeight}` : null,
+      host: top ? `${top.frameWidth}x${top.frameHeight}` : `(layer ${topRid} not being sent)`,
+      hostLayers: layers.map((l) => `${l.rid}:${l.frameWidth}x${l.frameHeight}@${l.framesPerSecond}fps ${l.qualityLimitationReason}`),
+      hostAvailableOutgoingBitrate: hs.transports.send?.selectedPair?.availableOutgoingBitrate ?? null,
+      viewerAvailableIncomingBitrate: vs.transports.recv?.selectedPair?.availableIncomingBitrate ?? null,
+      viewerFramesDecoded: c?.framesDecoded,
+    };
+    if (top && c && c.frameWidth === top.frameWidth && c.frameHeight === top.frameHeight) return last;
+    await sleep(400);
+  }
+  throw new Error(`${viewer.name}: ${source}: expected to decode the host's top layer ${topRid ?? ''} (${last?.host}), got ${last?.viewer} within ${timeoutMs} ms; ${JSON.stringify(last)}`);
+}
+
+/**
  * Waits until the viewer's decoded frame size of `source` equals the host's highest layer that is
  * being sent. Returns {viewer: WxH, host: WxH, layers}.
  */

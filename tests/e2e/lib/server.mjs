@@ -205,7 +205,15 @@ export class Server {
   /** SIGTERM; asserts exit code 0 within 10 s. */
   async stop({ expectClean = true } = {}) {
     if (!this.proc) return null;
-    if (!this.exited) this.proc.kill('SIGTERM');
+    const crashedBefore = this.exited;
+    if (crashedBefore) {
+      this.proc = null;
+      if (expectClean) {
+        throw new Error(`server had already exited with ${JSON.stringify(crashedBefore)} before the SIGTERM at the end of the tests (crash?)\n${this.tail()}`);
+      }
+      return crashedBefore;
+    }
+    this.proc.kill('SIGTERM');
     let timer;
     const res = await Promise.race([this.exit,
       new Promise((resolve) => { timer = setTimeout(() => resolve(null), STOP_TIMEOUT_MS); })]);

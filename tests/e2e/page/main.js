@@ -378,7 +378,8 @@ function selectedPair(report) {
   const rc = report.get(pair.remoteCandidateId) || {};
   return {
     state: pair.state, nominated: pair.nominated, bytesSent: pair.bytesSent, bytesReceived: pair.bytesReceived,
-    currentRoundTripTime: pair.currentRoundTripTime,
+    currentRoundTripTime: pair.currentRoundTripTime, availableOutgoingBitrate: pair.availableOutgoingBitrate,
+    availableIncomingBitrate: pair.availableIncomingBitrate,
     local: { protocol: l.protocol, candidateType: l.candidateType, address: l.address, port: l.port, tcpType: l.tcpType, relayProtocol: l.relayProtocol },
     remote: { protocol: rc.protocol, candidateType: rc.candidateType, address: rc.address, port: rc.port, tcpType: rc.tcpType },
   };

@@ -263,6 +263,8 @@ test('join-room with a role above the member\'s role -> forbidden', async () => 
   const o = await joined(host, room.id, 'host', 'owner');
   await v.call('join-room', { roomId: room.id, role: 'viewer' }, 'room-joined');
   await m.call('join-room', { roomId: room.id, role: 'moderator' }, 'room-joined');
+  // the owner's copy travels on another socket: wait for it rather than race it
+  await o.waitFor('participant-joined', { userId: moderator.id });
   const pj = o.received.filter((x) => x.event === 'participant-joined');
   assert.deepEqual(pj.map((x) => x.data.role).sort(), ['moderator', 'viewer'], `participant-joined roles: ${JSON.stringify(pj.map((x) => x.data))}`);
   // default role is viewer

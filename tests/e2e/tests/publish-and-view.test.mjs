@@ -8,7 +8,7 @@ import { useServer } from '../lib/server.mjs';
 import { launchBrowser, summarize } from '../lib/browser.mjs';
 import { inviteMember, setupRoom } from '../lib/api.mjs';
 import { assertNoViolations, fakeAudioRtpParameters } from '../lib/protocol-client.mjs';
-import { assertStillDecoding, consumerOf, waitConsumers, waitMediaFlowing, waitResolutionMatches } from '../lib/media.mjs';
+import { assertStillDecoding, consumerOf, waitConsumers, waitMediaFlowing, waitTopLayerReceived } from '../lib/media.mjs';
 import { step } from '../lib/util.mjs';
 
 const h = useServer();
@@ -101,14 +101,16 @@ test('host publishes camera + microphone + screen, two viewers see and hear them
     assert.ok(cam.layers.length >= 2, `camera is sent as simulcast (outbound-rtp layers: ${cam.layers.length})`);
   }, ctx);
 
-  await step('viewers receive the host\'s highest camera layer and the full screen size', async () => {
+  // Not blocking: the scenario goes on, the failure is reported at the end.
+  const softFailures = [];
+  await step('viewers receive the host\'s top camera layer (r2) and the full screen size', async () => {
     for (const v of viewers) {
-      const cam = await waitResolutionMatches(host, v, 'camera');
+      const cam = await waitTopLayerReceived(host, v, 'camera', { topRid: 'r2' });
       console.log(`# ${v.name} camera: ${JSON.stringify(cam)}`);
-      const scr = await waitResolutionMatches(host, v, 'screen');
+      const scr = await waitTopLayerReceived(host, v, 'screen', { topRid: null, timeoutMs: 10_000 });
       console.log(`# ${v.name} screen: ${JSON.stringify(scr)}`);
     }
-  }, ctx);
+  }, ctx).catch((e) => softFailures.push(e.message));
 
   await step('a viewer cannot create a send transport nor produce (forbidden)', async () => {
     const s = await v1.stats();
@@ -164,4 +166,5 @@ test('host publishes camera + microphone + screen, two viewers see and hear them
   await step('no page errors', async () => {
     for (const p of [host, v1, v2]) assert.deepEqual(await p.tr('errors'), [], `${p.name}: async errors in the page`);
   }, ctx);
+  assert.deepEqual(softFailures, [], 'non-blocking steps that failed');
 });

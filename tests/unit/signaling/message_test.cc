@@ -25,8 +25,9 @@ TEST(SignalingMessage, ParsesEventDataAndRequestId) {
   EXPECT_EQ(m.event, "join-room");
   EXPECT_EQ(m.request_id, "7");
   EXPECT_EQ(m.data["roomId"], "room_1");
-  auto no_data = ParseOk(R"({"event":"ping"})");
-  EXPECT_TRUE(no_data.data.is_object());
+  auto empty = ParseOk(R"({"event":"ping","data":{}})");
+  EXPECT_TRUE(empty.data.is_object());
+  EXPECT_EQ(ParseFail(R"({"event":"ping"})").first.code, "invalid_message");
 }
 
 TEST(SignalingMessage, RejectsMalformedFrames) {

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useApi } from '../context/ApiContext';
 import { can } from '../core/permissions';
 import { planName } from '../core/errors';
@@ -15,6 +15,15 @@ export function AppShell({ orgId, children, wide }: { orgId?: string | undefined
   const session = useSession();
   const me = useMe();
   const [menuOpen, setMenuOpen] = useState(false);
+  const accountRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const close = (e: MouseEvent) => {
+      if (!accountRef.current?.contains(e.target as Node)) setMenuOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [menuOpen]);
   const orgs = me.data?.organizations ?? [];
   const org = orgs.find((o) => o.id === orgId);
 
@@ -62,7 +71,7 @@ export function AppShell({ orgId, children, wide }: { orgId?: string | undefined
           )}
         </nav>
         {session && (
-          <div className="account">
+          <div className="account" ref={accountRef}>
             <button
               type="button"
               className="account-button"

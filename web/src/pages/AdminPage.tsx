@@ -321,7 +321,7 @@ function PlanTab({ org }: { org: Organization }) {
             <UsageMeter label="hosts" used={u.usage.hosts} max={u.limits.hosts} />
             <UsageMeter label="storage" used={u.usage.storageBytes} max={u.limits.storageBytes} format={formatBytes} />
             <div className="usage">
-              <div className="usage-text">{u.usage.members} members · up to {u.limits.viewers ?? 'unlimited'} viewers per room</div>
+              <div className="usage-text">{u.usage.members} {u.usage.members === 1 ? 'member' : 'members'} · up to {u.limits.viewers ?? 'unlimited'} viewers per room</div>
             </div>
           </div>
         ) : (
@@ -337,16 +337,16 @@ function PlanTab({ org }: { org: Organization }) {
           {(plans.data ?? []).map((p) => {
             const current = p.id === org.plan;
             const f = p.features;
-            const lim = (n: number | null) => (n === null ? 'Unlimited' : String(n));
+            const lim = (n: number | null, noun: string) => (n === null ? `Unlimited ${noun}s` : `${n} ${noun}${n === 1 ? '' : 's'}`);
             return (
               <div key={p.id} className={`plan-card${current ? ' plan-current' : ''}`}>
                 <h3>{p.displayName}</h3>
                 <div className="plan-price">{p.priceUsdMonth ? `$${p.priceUsdMonth}/mo` : 'Custom pricing'}</div>
                 <ul className="plan-features">
-                  <li>{lim(p.limits.workspaces)} workspaces</li>
-                  <li>{lim(p.limits.rooms)} rooms</li>
-                  <li>{lim(p.limits.hosts)} hosts</li>
-                  <li>{lim(p.limits.viewers)} viewers / room</li>
+                  <li>{lim(p.limits.workspaces, 'workspace')}</li>
+                  <li>{lim(p.limits.rooms, 'room')}</li>
+                  <li>{lim(p.limits.hosts, 'host')}</li>
+                  <li>{lim(p.limits.viewers, 'viewer')} / room</li>
                   <li>{formatBytes(p.limits.storageBytes)} storage</li>
                   <li>Analytics: {f.analytics}</li>
                   <li className={f.apiAccess ? '' : 'feature-off'}>{f.apiAccess ? '✓' : '✗'} API access</li>

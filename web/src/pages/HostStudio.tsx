@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { MovableInset, VideoView } from '../components/media';
 import { StatsOverlay } from '../components/StatsOverlay';
 import { ConfirmDialog, Select } from '../components/ui';
@@ -27,6 +27,10 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
   const role = state.self?.role ?? 'host';
   const live = Object.keys(state.local).length > 0;
   const joined = state.joined;
+  // "Go live" was pressed: sources turned on from now on are published at once (read at the
+  // time the track arrives, not from a stale render)
+  const wantLive = useRef(false);
+  if (live) wantLive.current = true;
 
   useEffect(() => {
     if (!cameraId && devices.cameras[0]) setCameraId(devices.cameras[0].deviceId);
@@ -49,7 +53,7 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
     run('camera', async () => {
       try {
         const track = await media.startCamera(deviceId || undefined);
-        if (live) await room.publish('camera', track, { encodings: CAMERA_ENCODINGS });
+        if (wantLive.current) await room.publish('camera', track, { encodings: CAMERA_ENCODINGS });
       } catch (err) {
         throw new Error(describeMediaError(err, 'camera'));
       }
@@ -59,7 +63,7 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
     run('microphone', async () => {
       try {
         const track = await media.startMicrophone(deviceId || undefined);
-        if (live) await room.publish('microphone', track, { codecOptions: MIC_OPTIONS });
+        if (wantLive.current) await room.publish('microphone', track, { codecOptions: MIC_OPTIONS });
       } catch (err) {
         throw new Error(describeMediaError(err, 'microphone'));
       }
@@ -67,10 +71,12 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
 
   const goLive = () =>
     run('live', async () => {
-      if (!tracks.camera && !tracks.microphone) throw new Error('Turn on your camera or microphone first (or share your screen).');
+      const current = media.tracks.get();
+      if (!current.camera && !current.microphone) throw new Error('Turn on your camera or microphone first (or share your screen).');
+      wantLive.current = true;
       const jobs: Promise<void>[] = [];
-      if (tracks.camera) jobs.push(room.publish('camera', tracks.camera, { encodings: CAMERA_ENCODINGS }));
-      if (tracks.microphone) jobs.push(room.publish('microphone', tracks.microphone, { codecOptions: MIC_OPTIONS }));
+      if (current.camera && !room.isPublishing('camera')) jobs.push(room.publish('camera', current.camera, { encodings: CAMERA_ENCODINGS }));
+      if (current.microphone && !room.isPublishing('microphone')) jobs.push(room.publish('microphone', current.microphone, { codecOptions: MIC_OPTIONS }));
       await Promise.all(jobs);
     });
 
@@ -98,6 +104,7 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
     run(source, async () => {
       await room.unpublish(source);
       media.stop(source);
+      if (Object.keys(room.state.get().local).length === 0) wantLive.current = false;
     });
 
   const toggle = (source: LocalSourceName) =>

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AuthForm, type AuthMode } from '../components/AuthForm';
 import { Logo } from '../components/Logo';
+import { TabList } from '../components/Tabs';
 import { Banner, ErrorBanner, formatDate, Loading, RoleBadge } from '../components/ui';
 import { useApi } from '../context/ApiContext';
 import { ApiError } from '../core/errors';
@@ -80,15 +81,17 @@ export function InvitePage({ token }: { token: string }) {
         )}
         {!session && (
           <>
-            <div className="tabs" role="tablist" aria-label="Account">
-              <button type="button" role="tab" aria-selected={mode === 'signup'} className="tab" onClick={() => setMode('signup')}>
-                I’m new
-              </button>
-              <button type="button" role="tab" aria-selected={mode === 'signin'} className="tab" onClick={() => setMode('signin')}>
-                I have an account
-              </button>
-            </div>
-            <div role="tabpanel">
+            <TabList
+              label="Account"
+              idPrefix="invite"
+              value={mode}
+              onChange={setMode}
+              tabs={[
+                { id: 'signup', label: 'I’m new' },
+                { id: 'signin', label: 'I have an account' },
+              ]}
+            />
+            <div role="tabpanel" id={`invite-panel-${mode}`} aria-labelledby={`invite-tab-${mode}`}>
               <AuthForm
                 key={mode}
                 mode={mode}

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ChatPanel } from '../components/ChatPanel';
 import { Link } from '../components/Link';
+import { TabList } from '../components/Tabs';
 import { Logo } from '../components/Logo';
 import { ParticipantList } from '../components/ParticipantList';
 import { overallQuality, QualityIndicator } from '../components/StatsOverlay';
@@ -125,7 +126,7 @@ function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry }: {
           {state.error}
         </Banner>
       )}
-      <div className="room-body">
+      <main id="main" tabIndex={-1} className="room-body">
         <section className="room-main" aria-label={presenter ? 'Studio' : 'Stream'}>
           {presenter ? (
             <HostStudio state={state} stats={stats} showStats={showStats} setShowStats={setShowStats} unreachable={unreachable} />
@@ -134,22 +135,24 @@ function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry }: {
           )}
         </section>
         <aside className="room-side" aria-label="Chat and participants">
-          <div className="tabs" role="tablist" aria-label="Side panel">
-            <button type="button" role="tab" id="tab-chat" aria-controls="panel-chat" aria-selected={tab === 'chat'} className="tab" onClick={() => setTab('chat')}>
-              Chat
-            </button>
-            <button type="button" role="tab" id="tab-people" aria-controls="panel-people" aria-selected={tab === 'people'} className="tab" onClick={() => setTab('people')}>
-              People ({people})
-            </button>
-          </div>
-          <div role="tabpanel" id="panel-chat" aria-labelledby="tab-chat" hidden={tab !== 'chat'} className="side-panel">
+          <TabList
+            label="Side panel"
+            idPrefix="side"
+            value={tab}
+            onChange={setTab}
+            tabs={[
+              { id: 'chat', label: 'Chat' },
+              { id: 'people', label: `People (${people})` },
+            ]}
+          />
+          <div role="tabpanel" id="side-panel-chat" aria-labelledby="side-tab-chat" hidden={tab !== 'chat'} className="side-panel">
             <ChatPanel />
           </div>
-          <div role="tabpanel" id="panel-people" aria-labelledby="tab-people" hidden={tab !== 'people'} className="side-panel">
+          <div role="tabpanel" id="side-panel-people" aria-labelledby="side-tab-people" hidden={tab !== 'people'} className="side-panel">
             <ParticipantList />
           </div>
         </aside>
-      </div>
+      </main>
       <Notices session={session} />
     </div>
   );
