@@ -12,11 +12,16 @@ BUILD_PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 TEST_PKGS=(
-  clang libclang-rt-14-dev wrk procps python3 python3-yaml
+  clang libclang-rt-14-dev wrk procps python3 python3-yaml gdb
+  chromium fonts-liberation
 )
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
+# The web client needs Node.js and npm; a machine that already has a newer Node (not from
+# Debian) keeps it.
+if ! command -v node >/dev/null 2>&1; then want+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then want+=(npm); fi
 
 missing=()
 for p in "${want[@]}"; do
