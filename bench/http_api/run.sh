@@ -16,7 +16,8 @@ PORT=${PORT:-18181}
 DATA=$(mktemp -d)
 pin() { local cpus=$1; shift; if [ -n "$cpus" ]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
 pin "${SERVER_CPUS:-}" "$BIN" serve --port "$PORT" --data-dir "$DATA" --log-level info \
-  --rate-limit-api 10000000 --rate-limit-auth 1000 >"$DATA/server.log" 2>&1 &
+  --rate-limit-api 10000000 --rate-limit-auth 1000 --rtc-port-min 0 --media-workers 1 \
+  >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null && break; sleep 0.1; done

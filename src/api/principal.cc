@@ -2,6 +2,7 @@
 
 #include "auth/api_key.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "common/time.h"
 #include "tenancy/plan.h"
 
@@ -62,6 +63,8 @@ Principal Authenticate(ApiContext& ctx, const http::Request& request) {
     principal.api_key_id = key->id;
     principal.api_key_organization_id = key->organization_id;
     if (now - key->last_used_at > 60) ctx.store->TouchApiKey(key->id, now);
+    log::CurrentContext().user = key->id;
+    log::CurrentContext().tenant = key->organization_id;
     EnforceRateLimit(ctx, "api:" + key->id, ctx.config.rate_limits.api);
     return principal;
   }
@@ -85,6 +88,7 @@ Principal Authenticate(ApiContext& ctx, const http::Request& request) {
     principal.user_id = claims->sub;
     principal.email = claims->email;
   }
+  log::CurrentContext().user = principal.user_id;
   EnforceRateLimit(ctx, "api:" + principal.user_id, ctx.config.rate_limits.api);
   return principal;
 }
@@ -95,11 +99,14 @@ std::optional<tenancy::Role> RoleIn(ApiContext& ctx, const Principal& principal,
   switch (principal.kind) {
     case Principal::Kind::kApiKey:
       // An API key acts as an administrator of its own organization (never its owner).
-      if (org_id == principal.api_key_organization_id) return tenancy::Role::kAdmin;
+      if (org_id == principal.api_key_organization_id) return tenancy::Role::kAdmin;  // tenant set
       return std::nullopt;
     case Principal::Kind::kExternalUser:
       if (org_id == principal.token_organization_id) {
-        if (auto role = tenancy::ParseRole(principal.token_organization_role)) return role;
+        if (auto role = tenancy::ParseRole(principal.token_organization_role)) {
+          log::CurrentContext().tenant = org_id;
+          return role;
+        }
       }
       break;
     case Principal::Kind::kUser:
@@ -107,6 +114,7 @@ std::optional<tenancy::Role> RoleIn(ApiContext& ctx, const Principal& principal,
   }
   auto role = ctx.store->MemberRole(org_id, principal.user_id);
   if (!role) return std::nullopt;
+  log::CurrentContext().tenant = org_id;
   return tenancy::ParseRole(*role);
 }
 

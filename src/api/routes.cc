@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/time.h"
 
 namespace tr::api {
 
@@ -18,7 +19,9 @@ void RegisterRoutes(http::Router& router, ApiContext& ctx) {
   RegisterFileRoutes(router, ctx);
 }
 
-http::Response HandleRequest(const http::Router& router, http::Request& request) {
+namespace {
+
+http::Response Dispatch(const http::Router& router, http::Request& request) {
   try {
     return router.Dispatch(request);
   } catch (const ApiError& e) {
@@ -31,6 +34,25 @@ http::Response HandleRequest(const http::Router& router, http::Request& request)
                {{"request_id", request.request_id}, {"path", request.path}, {"error", e.what()}});
     return http::Response::Error(500, "internal", "internal error; request id " + request.request_id);
   }
+}
+
+}  // namespace
+
+http::Response HandleRequest(const http::Router& router, http::Request& request) {
+  log::ScopedContext context(request.request_id);
+  int64_t started_us = MonotonicMicros();
+  http::Response response = Dispatch(router, request);
+  // The access log: one line per request, with user and tenant once authentication and
+  // membership checks have named them.
+  if (log::Enabled(log::Level::kInfo)) {
+    log::Info("http", "request",
+              {{"method", request.method},
+               {"path", request.path},
+               {"status", response.status},
+               {"us", MonotonicMicros() - started_us},
+               {"ip", request.remote_ip}});
+  }
+  return response;
 }
 
 }  // namespace tr::api

@@ -23,6 +23,11 @@ const char* LevelName(Level level) {
 }
 }  // namespace
 
+Context& CurrentContext() {
+  thread_local Context context;
+  return context;
+}
+
 void SetLevel(Level level) { g_level.store(static_cast<int>(level)); }
 Level GetLevel() { return static_cast<Level>(g_level.load(std::memory_order_relaxed)); }
 
@@ -41,6 +46,10 @@ void Write(Level level, std::string_view component, std::string_view message, co
   line["level"] = LevelName(level);
   line["component"] = component;
   line["msg"] = message;
+  const Context& context = CurrentContext();
+  if (!context.request_id.empty()) line["request_id"] = context.request_id;
+  if (!context.user.empty()) line["user"] = context.user;
+  if (!context.tenant.empty()) line["tenant"] = context.tenant;
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
   }

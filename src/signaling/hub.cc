@@ -570,9 +570,10 @@ void SignalingHub::UpdateViewerCount(const Room& room) {
   viewers_[room.id] = viewers;
 }
 
-void SignalingHub::CloseRoom(Room& room, const std::string& reason) {
+void SignalingHub::CloseRoom(Room& room, const std::string& reason,
+                             const std::string& already_told) {
   std::string room_id = room.id;
-  Broadcast(room, "room-closed", {{"roomId", room_id}, {"reason", reason}});
+  Broadcast(room, "room-closed", {{"roomId", room_id}, {"reason", reason}}, already_told);
   std::vector<std::string> users;
   for (const auto& [uid, p] : room.participants) users.push_back(uid);
   for (const auto& uid : users) {
@@ -936,7 +937,8 @@ void SignalingHub::HandleCloseRoom(SessionState& s, const ClientMessage& m) {
   }
   bool allowed = p.role == Role::kHost || p.org_role == Role::kOwner || p.org_role == Role::kAdmin;
   if (!allowed) throw Error("forbidden", "only the host or an administrator can close the room");
-  CloseRoom(room, "closed_by_host");
+  Send(s.id, "room-closed", {{"roomId", room.id}, {"reason", "closed_by_host"}}, m.request_id);
+  CloseRoom(room, "closed_by_host", s.user_id);
 }
 
 // --- chat and moderation -------------------------------------------------------------------
@@ -959,7 +961,9 @@ void SignalingHub::HandleChat(SessionState& s, const ClientMessage& m) {
               {"sentAt", FormatIso8601Millis(NowUnixMillis())}};
   room.chat.push_back(msg);
   while (room.chat.size() > options_.chat_history) room.chat.pop_front();
-  Broadcast(room, "chat-message", msg);
+  // Everyone gets the message; the sender's copy doubles as the reply to its request.
+  Broadcast(room, "chat-message", msg, s.user_id);
+  Send(s.id, "chat-message", msg, m.request_id);
 }
 
 void SignalingHub::HandleDeleteChat(SessionState& s, const ClientMessage& m) {
@@ -974,7 +978,9 @@ void SignalingHub::HandleDeleteChat(SessionState& s, const ClientMessage& m) {
     throw Error("forbidden", "only moderators can delete others' messages");
   }
   room.chat.erase(it);
-  Broadcast(room, "chat-deleted", {{"messageId", message_id}, {"deletedBy", s.user_id}});
+  Json deleted = {{"messageId", message_id}, {"deletedBy", s.user_id}};
+  Broadcast(room, "chat-deleted", deleted, s.user_id);
+  Send(s.id, "chat-deleted", deleted, m.request_id);
 }
 
 void SignalingHub::HandleMute(SessionState& s, const ClientMessage& m) {
@@ -1009,6 +1015,9 @@ void SignalingHub::HandleRemove(SessionState& s, const ClientMessage& m) {
   uint64_t target_session = t->second.session_id;
   Send(target_session, "removed", {{"roomId", room.id}, {"by", s.user_id}});
   RemoveParticipant(room, target, "removed");
+  // The moderator's participant-left, sent by RemoveParticipant, has no request id; this
+  // reply has.
+  Send(s.id, "participant-left", {{"userId", target}, {"reason", "removed"}}, m.request_id);
 }
 
 // --- notifications from the SFU ----------------------------------------------------------------

@@ -91,7 +91,8 @@ class SignalingHub {
   Participant& RequireParticipant(SessionState& s);
   void RemoveParticipant(Room& room, const std::string& user_id, const std::string& reason);
   void ReleaseRoomIfEmpty(const std::string& room_id);
-  void CloseRoom(Room& room, const std::string& reason);
+  // `already_told`: a user who got room-closed as the reply to their own request.
+  void CloseRoom(Room& room, const std::string& reason, const std::string& already_told = {});
   void SetRoomStatus(const Room& room, const std::string& status);
   void UpdateViewerCount(const Room& room);
 

@@ -1,7 +1,10 @@
 #include "media/router/consumer.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
+#include "common/random.h"
 #include "media/common/ntp_time.h"
 #include "media/common/seq_num.h"
 #include "media/ortc/header_extension_uris.h"
@@ -9,9 +12,22 @@
 #include "media/rtcp/sdes.h"
 #include "media/rtcp/sender_report.h"
 #include "media/rtp/rtp_header_extensions.h"
+#include "media/rtp/rtx.h"
 #include "media/transport/webrtc_transport.h"
 
 namespace tr::media {
+
+namespace {
+
+// Scratch for retransmissions (copy of the stored packet, then its RTX form): per worker
+// thread, so the packet path allocates nothing.
+constexpr std::size_t kScratchSize = 2048;
+thread_local std::array<uint8_t, kScratchSize> t_retransmit_scratch;
+thread_local std::array<uint8_t, kScratchSize> t_rtx_scratch;
+
+constexpr int64_t kDefaultRetransmitIntervalMs = 100;
+
+}  // namespace
 
 Consumer::Consumer(std::string id, Producer* producer, WebRtcTransport* transport,
                    ortc::RtpParameters rtp_parameters, bool paused, Options options)
@@ -51,6 +67,23 @@ Consumer::Consumer(std::string id, Producer* producer, WebRtcTransport* transpor
     } else if (ext.uri == ortc::uris::kAbsSendTime) {
       abs_send_time_id_ = ext.id;
     }
+  }
+  // Loss recovery: `nack` on the media codec, RTX when an rtx codec repairs it and the
+  // encoding has an rtx SSRC.
+  for (const auto& codec : rtp_parameters_.codecs) {
+    if (!codec.IsRtx() && codec.payload_type == payload_type_ &&
+        ortc::HasRtcpFeedback(codec.rtcp_feedback, "nack")) {
+      sent_history_ = std::make_unique<SentPacket[]>(kSentHistorySize);
+    }
+  }
+  if (sent_history_ && !rtp_parameters_.encodings.empty() && rtp_parameters_.encodings[0].rtx) {
+    for (const auto& codec : rtp_parameters_.codecs) {
+      if (codec.IsRtx() && codec.Apt() == payload_type_) {
+        rtx_ssrc_ = rtp_parameters_.encodings[0].rtx->ssrc;
+        rtx_payload_type_ = codec.payload_type;
+      }
+    }
+    RandomBytes(reinterpret_cast<uint8_t*>(&rtx_seq_), sizeof(rtx_seq_));
   }
   preferred_spatial_ = static_cast<int>(producer_->StreamCount()) - 1;
   preferred_temporal_ = producer_->StreamCount() > 0
@@ -246,31 +279,7 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
     return false;  // from before the last sync point
   }
 
-  // Header extensions (router ids after the producer's ingress rewrite).
-  bool modified = false;
-  if (packet.ExtensionCount() > 0) {
-    for (std::size_t i = 0; i < blocked_count_; ++i) {
-      if (packet.HasExtension(blocked_ids_[i])) {
-        packet.ClearExtension(blocked_ids_[i]);
-        modified = true;
-      }
-    }
-    if (mid_id_ != 0 && packet.HasExtension(mid_id_)) {
-      if (!packet.SetExtensionValue(mid_id_, AsBytes(mid_))) {
-        packet.ClearExtension(mid_id_);  // no room: Chrome then demuxes by SSRC
-        modified = true;
-      }
-    }
-    if (twcc_id_ != 0 && packet.HasExtension(twcc_id_)) {
-      packet.SetExtension<TransportSequenceNumberExtension>(
-          twcc_id_, transport_->NextTransportSequenceNumber());
-    }
-    if (abs_send_time_id_ != 0 && packet.HasExtension(abs_send_time_id_)) {
-      packet.SetExtension<AbsSendTimeExtension>(abs_send_time_id_,
-                                                AbsSendTimeExtension::FromMicros(now_ms * 1000));
-    }
-  }
-
+  const bool modified = RewriteExtensions(packet, now_ms);
   const uint16_t out_seq = static_cast<uint16_t>(in_seq + seq_offset_);
   const uint32_t out_ts = packet.Timestamp() + ts_offset_;
   packet.SetSsrc(ssrc_);
@@ -287,8 +296,101 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
       last_ts_out_ = out_ts;
       last_send_ms_ = now_ms;
     }
+    if (sent_history_) {
+      sent_history_[out_seq & (kSentHistorySize - 1)] =
+          SentPacket{-1, ts_offset_, out_seq, in_seq, static_cast<uint8_t>(layer), true};
+    }
   }
   return modified;
+}
+
+bool Consumer::RewriteExtensions(RtpPacket& packet, int64_t now_ms) {
+  // Header extensions (router ids after the producer's ingress rewrite).
+  bool modified = false;
+  if (packet.ExtensionCount() == 0) {
+    return false;
+  }
+  for (std::size_t i = 0; i < blocked_count_; ++i) {
+    if (packet.HasExtension(blocked_ids_[i])) {
+      packet.ClearExtension(blocked_ids_[i]);
+      modified = true;
+    }
+  }
+  if (mid_id_ != 0 && packet.HasExtension(mid_id_)) {
+    if (!packet.SetExtensionValue(mid_id_, AsBytes(mid_))) {
+      packet.ClearExtension(mid_id_);  // no room: Chrome then demuxes by SSRC
+      modified = true;
+    }
+  }
+  if (twcc_id_ != 0 && packet.HasExtension(twcc_id_)) {
+    packet.SetExtension<TransportSequenceNumberExtension>(
+        twcc_id_, transport_->NextTransportSequenceNumber());
+  }
+  if (abs_send_time_id_ != 0 && packet.HasExtension(abs_send_time_id_)) {
+    packet.SetExtension<AbsSendTimeExtension>(abs_send_time_id_,
+                                              AbsSendTimeExtension::FromMicros(now_ms * 1000));
+  }
+  return modified;
+}
+
+void Consumer::ReceiveNack(const GenericNack& nack, int64_t now_ms) {
+  ++nacks_received_;
+  if (!sent_history_ || paused_ || producer_paused_) {
+    return;
+  }
+  nack.ForEachLost([&](uint16_t seq) { RetransmitPacket(seq, now_ms); });
+}
+
+bool Consumer::RetransmitPacket(uint16_t seq, int64_t now_ms) {
+  ++nack_items_received_;
+  if (!sent_history_ || !transport_->IsConnected()) {
+    return false;
+  }
+  SentPacket& sent = sent_history_[seq & (kSentHistorySize - 1)];
+  if (!sent.valid || sent.out_seq != seq) {
+    ++retransmissions_missed_;
+    return false;
+  }
+  const int64_t interval =
+      rtt_ms_ ? std::clamp<int64_t>(static_cast<int64_t>(*rtt_ms_), 10, kDefaultRetransmitIntervalMs)
+              : kDefaultRetransmitIntervalMs;
+  if (sent.resent_ms >= 0 && now_ms - sent.resent_ms < interval) {
+    ++retransmissions_throttled_;
+    return false;
+  }
+  const std::span<const uint8_t> stored = producer_->StoredPacket(sent.layer, sent.in_seq, now_ms);
+  uint8_t* scratch = t_retransmit_scratch.data();
+  if (stored.empty() || stored.size() + 2 > kScratchSize) {
+    ++retransmissions_missed_;
+    return false;
+  }
+  std::memcpy(scratch, stored.data(), stored.size());
+  RtpPacket packet;
+  if (!RtpPacket::Parse(std::span<uint8_t>(scratch, stored.size()), packet)) {
+    ++retransmissions_missed_;
+    return false;
+  }
+  RewriteExtensions(packet, now_ms);
+  packet.SetSsrc(ssrc_);
+  packet.SetSequenceNumber(seq);
+  packet.SetTimestamp(packet.Timestamp() + sent.ts_offset);
+  packet.SetPayloadType(payload_type_);
+  bool ok;
+  if (rtx_ssrc_ != 0) {
+    const std::size_t n =
+        BuildRtxPacket(packet, rtx_payload_type_, rtx_ssrc_, rtx_seq_, t_rtx_scratch);
+    ok = n > 0 && transport_->SendRtpPacket(t_rtx_scratch.data(), n);
+    if (ok) {
+      ++rtx_seq_;
+    }
+  } else {
+    ok = transport_->SendRtpPacket(packet.Data().data(), packet.Size());
+  }
+  if (ok) {
+    sent.resent_ms = now_ms;
+    ++retransmissions_sent_;
+  }
+  return ok;
 }
 
 void Consumer::SkipPacket(std::size_t layer, uint16_t seq) {
@@ -373,6 +475,10 @@ Json Consumer::StatsJson() const {
             {"bytesSent", octets_sent_},
             {"keyFrameRequestsReceived", key_frame_requests_received_},
             {"nacksReceived", nacks_received_},
+            {"nackedPackets", nack_items_received_},
+            {"retransmittedPackets", retransmissions_sent_},
+            {"retransmissionsMissed", retransmissions_missed_},
+            {"retransmissionsThrottled", retransmissions_throttled_},
             {"fractionLost", fraction_lost_},
             {"packetsLost", packets_lost_},
             {"jitter", jitter_},

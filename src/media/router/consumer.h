@@ -8,6 +8,14 @@
 // endpoint did not negotiate blanked), then hands the packet to its transport, which
 // SRTP-protects it into the worker's send batch.
 //
+// Loss recovery (RFC 4585 NACK, RFC 4588 RTX): a consumer that negotiated `nack` keeps a
+// small ring mapping its recent outgoing sequence numbers to the producer stream packets
+// they carried (layer, original sequence number, timestamp offset). A NACK from its
+// endpoint is answered from the producer stream's RetransmissionBuffer with the same
+// rewrite as the original, sent as RTX (own SSRC, payload type and sequence numbers, OSN
+// first) when RTX was negotiated, else again on the media SSRC; one packet is resent at
+// most once per RTT (100 ms when unknown).
+//
 // Video consumers start (and restart after resume / layer switch) only on a key frame,
 // which they request from the producer. Simulcast consumers forward one spatial layer:
 // the preferred one (default: the highest) if it is active, else the closest active one;
@@ -17,12 +25,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 
 #include "common/json.h"
 #include "media/ortc/rtp_parameters.h"
+#include "media/rtcp/generic_nack.h"
 #include "media/rtcp/report_block.h"
 #include "media/rtp/rtp_packet.h"
 
@@ -85,7 +95,13 @@ class Consumer {
   // ---- RTCP ----
   void ReceiveKeyFrameRequest(int64_t now_ms);  // PLI / FIR from the endpoint
   void ReceiveReportBlock(const ReportBlock& block, int64_t now_ms);
-  void ReceiveNack() { ++nacks_received_; }
+  // Generic NACK from the endpoint about our media SSRC: retransmits what it can.
+  void ReceiveNack(const GenericNack& nack, int64_t now_ms);
+  // Retransmits our outgoing sequence number `seq` (RTX when negotiated). False when it is
+  // unknown, no longer stored, or was resent within the last RTT.
+  bool RetransmitPacket(uint16_t seq, int64_t now_ms);
+  uint32_t rtx_ssrc() const { return rtx_ssrc_; }
+  uint64_t retransmissions_sent() const { return retransmissions_sent_; }
   // SR + SDES(CNAME) into `out`; 0 when nothing was sent yet or `out` is too small.
   std::size_t BuildSenderReport(std::span<uint8_t> out, int64_t now_ms, int64_t unix_us);
 
@@ -93,6 +109,10 @@ class Consumer {
 
  private:
   void Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms);
+  // Per-consumer header extension rewrite of a router-form packet (blocked ids cleared,
+  // MID, transport-wide sequence number, abs-send-time). True if it changed the extension
+  // block in a way other consumers must not see.
+  bool RewriteExtensions(RtpPacket& packet, int64_t now_ms);
   void SelectTargetLayer(int64_t now_ms);
   uint32_t ClockRate() const;
 
@@ -134,6 +154,25 @@ class Consumer {
   uint32_t last_ts_out_ = 0;
   int64_t last_send_ms_ = 0;
   int64_t last_key_frame_request_ms_ = -1'000'000;
+
+  // Loss recovery: what each recent outgoing sequence number carried.
+  struct SentPacket {
+    int64_t resent_ms = -1;  // last retransmission (-1: never)
+    uint32_t ts_offset = 0;
+    uint16_t out_seq = 0;
+    uint16_t in_seq = 0;
+    uint8_t layer = 0;
+    bool valid = false;
+  };
+  static constexpr std::size_t kSentHistorySize = 512;  // power of two (≈ 1 s of video)
+  std::unique_ptr<SentPacket[]> sent_history_;  // null when NACK is not negotiated
+  uint32_t rtx_ssrc_ = 0;  // 0 = no RTX: retransmit on the media SSRC
+  uint8_t rtx_payload_type_ = 0;
+  uint16_t rtx_seq_ = 0;
+  uint64_t nack_items_received_ = 0;
+  uint64_t retransmissions_sent_ = 0;
+  uint64_t retransmissions_missed_ = 0;     // not (or no longer) stored
+  uint64_t retransmissions_throttled_ = 0;  // asked again within the RTT
 
   // Counters.
   uint64_t packets_sent_ = 0;

@@ -7,8 +7,10 @@
 #include "media/ortc/header_extension_uris.h"
 #include "media/router/consumer.h"
 #include "media/rtcp/fir.h"
+#include "media/rtcp/generic_nack.h"
 #include "media/rtcp/pli.h"
 #include "media/rtp/rtp_header_extensions.h"
+#include "media/rtp/rtx.h"
 #include "media/transport/webrtc_transport.h"
 
 namespace tr::media {
@@ -27,6 +29,15 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   }
   return true;
 }
+
+// Retransmission buffer sizes: ~1 s of a 2.5 Mbit/s video layer (≈ 300 packets/s plus
+// key-frame bursts), ~1 s of 20 ms audio.
+constexpr std::size_t kVideoRetransmissionSlots = 512;
+constexpr std::size_t kAudioRetransmissionSlots = 64;
+constexpr std::size_t kRetransmissionSlotSize = 1500;
+constexpr int64_t kRetransmissionMaxAgeMs = 1000;
+// Sequence numbers per NACK round (more are sent in the next round).
+constexpr std::size_t kMaxNacksPerRound = 256;
 
 RtpCodec CodecOf(std::string_view mime_type) {
   if (EqualsIgnoreCase(mime_type, "video/VP8")) return RtpCodec::kVp8;
@@ -51,6 +62,14 @@ Producer::Producer(std::string id, WebRtcTransport* transport, ortc::ProducerSet
     s.encoding = encoding;
     s.codec = CodecOf(encoding.mime_type);
     s.stats = RtpReceiveStats(encoding.clock_rate);
+    if (setup_.kind == ortc::MediaKind::kVideo || encoding.rtcp_feedback.nack) {
+      RetransmissionBuffer::Options ro;
+      ro.capacity = setup_.kind == ortc::MediaKind::kVideo ? kVideoRetransmissionSlots
+                                                            : kAudioRetransmissionSlots;
+      ro.slot_size = kRetransmissionSlotSize;
+      ro.max_age_ms = kRetransmissionMaxAgeMs;
+      s.retransmission = std::make_unique<RetransmissionBuffer>(ro);
+    }
     streams_.push_back(std::move(s));
   }
   rtcp_sender_ssrc_ = setup_.encodings.empty() ? 1 : setup_.encodings.front().mapped_ssrc;
@@ -134,6 +153,10 @@ int Producer::BindStream(const RtpPacket& packet, bool* is_rtx) {
       if (pt == s.encoding.payload_type) {
         s.ssrc = ssrc;  // (re)bind: Chrome may change SSRCs on renegotiation
         s.stats = RtpReceiveStats(s.encoding.clock_rate);
+        s.nack.Reset();
+        if (s.retransmission) {
+          s.retransmission->Clear();
+        }
         return static_cast<int>(i);
       }
       if (s.encoding.rtx_payload_type && pt == *s.encoding.rtx_payload_type) {
@@ -171,27 +194,69 @@ bool Producer::ReceiveRtp(RtpPacket& packet, int64_t now_ms) {
     ++dropped_;
     return false;
   }
-  Stream& s = streams_[static_cast<std::size_t>(index)];
+  const std::size_t layer = static_cast<std::size_t>(index);
+  Stream& s = streams_[layer];
   if (is_rtx) {
-    // Retransmissions / probes on the RTX SSRC are not forwarded: NACK + RTX towards
-    // consumers is not implemented yet (issue 4).
+    // RFC 4588: OSN + original payload on the RTX SSRC. Padding-only packets (no OSN) are
+    // the sender's bandwidth probes; RTX of packets we have (duplicates, or Chrome's
+    // "payload padding" probes) is dropped; a repair of a missing packet is media.
     ++s.rtx_packets;
-    return false;
+    if (s.ssrc == 0 || !s.encoding.rtx_payload_type ||
+        packet.PayloadType() != *s.encoding.rtx_payload_type) {
+      ++dropped_;
+      return false;
+    }
+    if (packet.PayloadSize() < 2) {
+      ++s.padding_packets;
+      return false;
+    }
+    if (!RtxDecodeInPlace(packet, s.encoding.payload_type, s.ssrc)) {
+      ++dropped_;
+      return false;
+    }
+    if (s.nack.OnPacket(packet.SequenceNumber(), now_ms) != NackGenerator::Result::kRecovered) {
+      ++s.rtx_discarded;
+      return false;
+    }
+    ++s.packets_repaired;
+    s.stats.UpdateRecovered(packet.Size(), now_ms);
+    return Forward(layer, packet, now_ms);
   }
   if (packet.PayloadType() != s.encoding.payload_type) {
     ++dropped_;
     return false;
   }
   const uint16_t seq = packet.SequenceNumber();
-  s.stats.Update(seq, packet.Timestamp(), packet.Size(), now_ms);
+  const uint64_t missing_before = s.nack.stats().missing_detected;
+  const NackGenerator::Result result = s.nack.OnPacket(seq, now_ms);
+  if (result == NackGenerator::Result::kDuplicate) {
+    ++s.duplicates;
+    return false;
+  }
+  if (result == NackGenerator::Result::kRecovered) {
+    s.stats.UpdateRecovered(packet.Size(), now_ms);  // late (reordered): no jitter sample
+  } else {
+    s.stats.Update(seq, packet.Timestamp(), packet.Size(), now_ms);
+  }
+  if (s.nack.TakeKeyFrameRequest()) {
+    RequestKeyFrame(layer, now_ms);  // too much lost to repair by retransmission
+  }
+  if (s.nack.stats().missing_detected != missing_before && s.encoding.rtcp_feedback.nack) {
+    SendNacks(s, now_ms);  // a new gap: ask at once (Chromium does the same)
+  }
   if (packet.PayloadSize() == 0) {
     // Padding-only (bandwidth probing): never forwarded, and consumers close the gap.
     ++s.padding_packets;
     for (Consumer* c : consumers_) {
-      c->SkipPacket(static_cast<std::size_t>(index), seq);
+      c->SkipPacket(layer, seq);
     }
     return false;
   }
+  return Forward(layer, packet, now_ms);
+}
+
+bool Producer::Forward(std::size_t index, RtpPacket& packet, int64_t now_ms) {
+  Stream& s = streams_[index];
   bool key_frame;
   if (setup_.kind == ortc::MediaKind::kAudio) {
     key_frame = true;  // every audio packet is a sync point
@@ -223,13 +288,68 @@ bool Producer::ReceiveRtp(RtpPacket& packet, int64_t now_ms) {
   if (!block.empty()) {
     std::memcpy(saved_extensions_.data(), block.data(), block.size());
   }
+  // Kept (router form, before any consumer edits it) for consumers' NACKs.
+  if (s.retransmission) {
+    s.retransmission->Insert(packet, now_ms);
+  }
   const std::span<const uint8_t> saved(saved_extensions_.data(), block.size());
+  // Each consumer stamps its SSRC / sequence number / timestamp / payload type on the
+  // shared packet: the next one must see the producer's values again.
+  uint8_t fixed_header[kRtpFixedHeaderSize];
+  uint8_t* const header = packet.Data().data();
+  std::memcpy(fixed_header, header, kRtpFixedHeaderSize);
   for (Consumer* c : consumers_) {
-    if (c->SendRtp(static_cast<std::size_t>(index), packet, key_frame, now_ms)) {
+    if (c->SendRtp(index, packet, key_frame, now_ms)) {
       packet.RestoreExtensionBlock(saved);  // this consumer edited the shared extensions
     }
+    std::memcpy(header, fixed_header, kRtpFixedHeaderSize);
   }
   return true;
+}
+
+std::span<const uint8_t> Producer::StoredPacket(std::size_t layer, uint16_t seq,
+                                                int64_t now_ms) {
+  if (layer >= streams_.size() || !streams_[layer].retransmission) {
+    return {};
+  }
+  return streams_[layer].retransmission->Get(seq, now_ms);
+}
+
+void Producer::ProcessNacks(int64_t now_ms) {
+  for (std::size_t i = 0; i < streams_.size(); ++i) {
+    Stream& s = streams_[i];
+    if (s.ssrc == 0 || s.nack.MissingCount() == 0) {
+      continue;
+    }
+    if (!s.encoding.rtcp_feedback.nack) {
+      uint16_t ignored[1];
+      s.nack.CollectNacks(now_ms, std::span<uint16_t>(ignored, 0));  // expire only
+      continue;
+    }
+    if (s.nack.HasDueNacks(now_ms)) {
+      SendNacks(s, now_ms);
+    }
+  }
+}
+
+void Producer::SendNacks(Stream& stream, int64_t now_ms) {
+  std::array<uint16_t, kMaxNacksPerRound> seqs;
+  const std::size_t n = stream.nack.CollectNacks(now_ms, seqs);
+  std::size_t offset = 0;
+  uint8_t buf[GenericNack::kCommonSize + 4 * 64];
+  while (offset < n) {
+    std::size_t consumed = 0;
+    const std::size_t size =
+        GenericNack::Build(buf, rtcp_sender_ssrc_, stream.ssrc,
+                           std::span<const uint16_t>(seqs.data() + offset, n - offset), &consumed);
+    if (size == 0 || consumed == 0) {
+      break;
+    }
+    if (transport_->SendRtcpPacket(buf, size)) {
+      ++stream.nack_packets_sent;
+    }
+    offset += consumed;
+  }
 }
 
 void Producer::ReceiveSenderReport(uint32_t ssrc, NtpTime ntp, uint32_t rtp_timestamp,
@@ -303,6 +423,12 @@ Json Producer::StatsJson(int64_t now_ms) const {
               {"keyFrameRequestsSent", s.key_frame_requests_sent},
               {"rtxPackets", s.rtx_packets},
               {"paddingPackets", s.padding_packets},
+              {"nackPacketsSent", s.nack_packets_sent},
+              {"nackedSequenceNumbers", s.nack.stats().nacks_requested},
+              {"missingDetected", s.nack.stats().missing_detected},
+              {"packetsRepaired", s.packets_repaired},
+              {"rtxDiscarded", s.rtx_discarded},
+              {"duplicates", s.duplicates},
               {"active", IsStreamActive(i, now_ms)}};
     if (s.encoding.rid) {
       j["rid"] = *s.encoding.rid;

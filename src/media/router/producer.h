@@ -4,18 +4,30 @@
 // receive statistics and the sender's SRs per stream, rewrites header extension ids from
 // the sender's to the router's once per packet, and fans every packet out to its
 // consumers. Key-frame requests (PLI, or FIR without PLI feedback) are throttled per
-// stream: requests inside the interval are merged into one sent when it ends.
+// stream: requests inside the interval are merged into one sent when it ends, so any
+// number of consumers cause at most one request per interval and stream.
+//
+// Loss recovery (RFC 4585 NACK, RFC 4588 RTX): every stream has a NackGenerator that
+// finds gaps in the sender's sequence numbers and NACKs them (when the codec negotiated
+// `nack`); RTX packets from the sender are decoded back into the media packet they
+// repair and forwarded like media when that sequence number was missing (duplicates and
+// RTX probes are dropped). Forwarded packets are kept in a RetransmissionBuffer per
+// stream, from which consumers answer their endpoints' NACKs.
 //
 // Threading: the router's worker thread. Packet path methods never allocate/throw/lock.
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "common/json.h"
 #include "media/ortc/producer_setup.h"
+#include "media/router/nack_generator.h"
+#include "media/router/retransmission_buffer.h"
 #include "media/router/rtp_receive_stats.h"
 #include "media/rtp/codecs/codec_payload.h"
 #include "media/rtp/rtp_packet.h"
@@ -46,6 +58,13 @@ class Producer {
     int64_t last_key_frame_ms = -1;
     uint64_t rtx_packets = 0;
     uint64_t padding_packets = 0;
+    // Loss recovery.
+    NackGenerator nack;
+    std::unique_ptr<RetransmissionBuffer> retransmission;  // null: nothing kept
+    uint64_t nack_packets_sent = 0;
+    uint64_t packets_repaired = 0;  // RTX packets that filled a gap
+    uint64_t rtx_discarded = 0;     // RTX duplicates / probes with payload
+    uint64_t duplicates = 0;        // media packets seen twice
   };
 
   Producer(std::string id, WebRtcTransport* transport, ortc::ProducerSetup setup,
@@ -83,6 +102,10 @@ class Producer {
   void RequestKeyFrame(std::size_t layer, int64_t now_ms);
   // Sends throttled key-frame requests that became due.
   void Tick(int64_t now_ms);
+  // Sends the NACKs that became due (retries); called every few tens of ms.
+  void ProcessNacks(int64_t now_ms);
+  // A packet of stream `layer` kept for retransmission (router form), or empty.
+  std::span<const uint8_t> StoredPacket(std::size_t layer, uint16_t seq, int64_t now_ms);
   // Appends one RR report block per received stream (for the transport's RTCP timer).
   void CollectReportBlocks(std::vector<ReportBlock>* out, int64_t now_ms);
 
@@ -93,6 +116,9 @@ class Producer {
 
  private:
   void SendKeyFrameRequest(Stream& stream, int64_t now_ms);
+  void SendNacks(Stream& stream, int64_t now_ms);
+  // Fan-out of a media packet of stream `index` (after loss-recovery bookkeeping).
+  bool Forward(std::size_t index, RtpPacket& packet, int64_t now_ms);
 
   const std::string id_;
   WebRtcTransport* const transport_;

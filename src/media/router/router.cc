@@ -79,11 +79,13 @@ Router::Router(Worker* worker, std::string id, Options options, NotifyFn notify)
       notify_(std::move(notify)),
       failure_timer_(&worker->loop(), [this] { OnDeferredFailures(); }),
       rtcp_timer_(&worker->loop(), [this] { OnRtcpTimer(); }),
-      tick_timer_(&worker->loop(), [this] { OnTick(); }) {
+      tick_timer_(&worker->loop(), [this] { OnTick(); }),
+      feedback_timer_(&worker->loop(), [this] { OnFeedbackTimer(); }) {
   report_blocks_.reserve(256);
   rtcp_buffer_.resize(1500);
   rtcp_timer_.Start(options_.rtcp_interval_ms / 2);
   tick_timer_.Start(kTickMs);
+  feedback_timer_.Start(options_.feedback_interval_ms);
 }
 
 Router::~Router() { Close(); }
@@ -96,6 +98,7 @@ void Router::Close() {
   failure_timer_.Stop();
   rtcp_timer_.Stop();
   tick_timer_.Stop();
+  feedback_timer_.Stop();
   consumers_.clear();
   producers_.clear();
   for (auto& [id, entry] : transports_) {
@@ -284,6 +287,11 @@ Json Router::CreateProducer(const Json& data) {
       entry.ssrc_table[*e.rtx_ssrc] = producer.get();
     }
   }
+  const uint8_t twcc_id = producer->setup().header_extension_ids.transport_wide_cc;
+  if (twcc_id != 0 && !entry.twcc) {
+    entry.twcc = std::make_unique<TransportCcFeedbackGenerator>(&entry, entry.rtcp_ssrc);
+    entry.twcc_id = twcc_id;
+  }
   entry.producers.push_back(producer.get());
   const std::string type(ortc::ProducerTypeName(producer->type()));
   producers_.emplace(id, std::move(producer));
@@ -448,6 +456,11 @@ void Router::TransportEntry::OnTransportRtcpPacket(WebRtcTransport* /*t*/,
   router->OnRtcp(*this, compound);
 }
 
+void Router::TransportEntry::OnTransportCcFeedback(TransportCcFeedbackGenerator* /*g*/,
+                                                   std::span<const uint8_t> packet) {
+  transport->SendRtcpPacket(packet.data(), packet.size());
+}
+
 void Router::OnDeferredFailures() {
   auto failures = std::move(pending_failures_);
   pending_failures_.clear();
@@ -501,6 +514,18 @@ Producer* Router::FindProducerForPacket(TransportEntry& entry, const RtpPacket& 
 
 void Router::OnRtp(TransportEntry& entry, RtpPacket& packet) {
   Producer* producer = FindProducerForPacket(entry, packet);
+  if (entry.twcc) {
+    // Every packet with a transport-wide sequence number counts for the sender's
+    // bandwidth estimate, including RTX, probes and packets dropped below.
+    const uint8_t id =
+        producer != nullptr ? producer->setup().header_extension_ids.transport_wide_cc
+                            : entry.twcc_id;
+    if (id != 0) {
+      if (const auto seq = packet.GetExtension<TransportSequenceNumberExtension>(id)) {
+        entry.twcc->OnPacket(*seq, worker_->packet_arrival_us(), packet.Ssrc());
+      }
+    }
+  }
   if (producer == nullptr) {
     return;
   }
@@ -569,8 +594,7 @@ void Router::OnRtcp(TransportEntry& entry, std::span<const uint8_t> compound) {
       case rtcp_type::kRtpFeedback: {
         if (packet.Fmt() == GenericNack::kFmt) {
           if (const auto nack = GenericNack::Parse(packet)) {
-            // Counted only: retransmission (NACK → RTX) is issue 4.
-            if (Consumer* c = consumer_by_ssrc(nack->MediaSsrc())) c->ReceiveNack();
+            if (Consumer* c = consumer_by_ssrc(nack->MediaSsrc())) c->ReceiveNack(*nack, now);
           }
         }
         break;
@@ -636,6 +660,19 @@ void Router::OnTick() {
   tick_timer_.Start(kTickMs);
 }
 
+void Router::OnFeedbackTimer() {
+  const int64_t now = worker_->loop().UpdateNow();
+  for (auto& [id, entry] : transports_) {
+    if (entry->twcc) {
+      entry->twcc->SendFeedback();
+    }
+  }
+  for (auto& [id, p] : producers_) {
+    p->ProcessNacks(now);
+  }
+  feedback_timer_.Start(options_.feedback_interval_ms);
+}
+
 // ---------------------------------------------------------------- stats / hooks
 
 Json Router::Stats() const {
@@ -649,6 +686,13 @@ Json Router::Stats() const {
     Json consumer_ids = Json::array();
     for (const Consumer* c : entry->consumers) consumer_ids.push_back(c->id());
     t["producerIds"] = std::move(producer_ids);
+    if (entry->twcc) {
+      const auto& ts = entry->twcc->stats();
+      t["transportCc"] = {{"packets", ts.packets},
+                          {"duplicates", ts.duplicates},
+                          {"late", ts.late},
+                          {"feedbackPackets", ts.feedback_packets}};
+    }
     t["consumerIds"] = std::move(consumer_ids);
     transports.push_back(std::move(t));
   }

@@ -2,8 +2,9 @@
 // A Router: one room's media on one worker (mediasoup Router). Owns its WebRTC
 // transports, producers and consumers; maps incoming RTP to producers (SSRC table, then
 // MID, then RID — mediasoup's RtpListener), runs RTCP (receiver reports to senders, sender
-// reports + SDES to receivers, PLI/FIR forwarding) and answers the JSON requests of
-// sfu.h for this router.
+// reports + SDES to receivers, PLI/FIR forwarding, transport-wide congestion control
+// feedback and NACKs to senders, NACK → retransmission for receivers) and answers the
+// JSON requests of sfu.h for this router.
 //
 // Threading: constructed, used and destroyed on its worker's thread. Requests throw
 // RouterError / ortc::OrtcError (control path); the packet path never throws.
@@ -17,6 +18,7 @@
 #include "common/json.h"
 #include "media/router/consumer.h"
 #include "media/router/producer.h"
+#include "media/router/transport_cc_feedback.h"
 #include "media/transport/webrtc_transport.h"
 #include "media/worker/event_loop.h"
 #include "media/worker/worker.h"
@@ -34,6 +36,8 @@ class Router {
     int64_t ice_consent_timeout_ms = 30'000;
     int64_t rtcp_interval_ms = 1000;
     int64_t key_frame_request_interval_ms = 500;
+    // Transport-wide CC feedback to senders, and NACK retries, are sent on this period.
+    int64_t feedback_interval_ms = 50;
     const DtlsCertificate* certificate = nullptr;
   };
 
@@ -63,7 +67,8 @@ class Router {
 
  private:
   // One transport of this router and what hangs off it.
-  struct TransportEntry : public WebRtcTransport::Listener {
+  struct TransportEntry : public WebRtcTransport::Listener,
+                          public TransportCcFeedbackGenerator::Listener {
     Router* router = nullptr;
     std::unique_ptr<WebRtcTransport> transport;
     std::string direction;
@@ -73,11 +78,18 @@ class Router {
     std::string cname;                                   // shared by its producers
     uint32_t next_mid = 0;
     uint32_t rtcp_ssrc = 0;  // sender SSRC of our RRs
+    // Transport-wide CC feedback for what the sender sends us (created with the first
+    // producer that negotiated the extension); twcc_id: that producer's extension id, used
+    // for packets no producer claims (e.g. probes on unsignaled SSRCs).
+    std::unique_ptr<TransportCcFeedbackGenerator> twcc;
+    uint8_t twcc_id = 0;
 
     void OnTransportConnected(WebRtcTransport* t) override;
     void OnTransportFailed(WebRtcTransport* t, std::string_view reason) override;
     void OnTransportRtpPacket(WebRtcTransport* t, RtpPacket& packet) override;
     void OnTransportRtcpPacket(WebRtcTransport* t, std::span<const uint8_t> compound) override;
+    void OnTransportCcFeedback(TransportCcFeedbackGenerator* g,
+                               std::span<const uint8_t> packet) override;
   };
 
   // Requests.
@@ -104,6 +116,7 @@ class Router {
 
   void OnRtcpTimer();
   void OnTick();
+  void OnFeedbackTimer();
   void OnDeferredFailures();
 
   Worker* const worker_;
@@ -118,6 +131,7 @@ class Router {
   Timer failure_timer_;
   Timer rtcp_timer_;
   Timer tick_timer_;
+  Timer feedback_timer_;
   std::vector<ReportBlock> report_blocks_;  // scratch for RRs (reserved once)
   std::vector<uint8_t> rtcp_buffer_;        // scratch for compounds (reserved once)
   bool closed_ = false;

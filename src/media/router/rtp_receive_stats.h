@@ -4,6 +4,7 @@
 // sender's last Sender Report (NTP ↔ RTP mapping, LSR/DLSR).
 //
 // Packet path: Update() is a few arithmetic operations; no allocation.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -18,6 +19,13 @@ class RtpReceiveStats {
 
   // A media packet with `seq` / `timestamp` arrived at `now_ms` (monotonic).
   void Update(uint16_t seq, uint32_t timestamp, std::size_t size, int64_t now_ms);
+  // A packet older than the highest one that was missing arrived (reordered, or repaired
+  // by RTX): counted as received, no jitter sample (its transit time is meaningless).
+  void UpdateRecovered(std::size_t size, int64_t now_ms) {
+    ++received_;
+    bytes_ += size;
+    last_packet_ms_ = now_ms;
+  }
   // The sender's SR for this SSRC arrived.
   void OnSenderReport(NtpTime ntp, uint32_t rtp_timestamp, int64_t now_ms);
 

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -72,6 +74,7 @@ Worker::Worker(WorkerOptions options)
     recv_msgs_[i].msg_hdr.msg_iov = &recv_iov_[i];
     recv_msgs_[i].msg_hdr.msg_iovlen = 1;
     recv_msgs_[i].msg_hdr.msg_name = &recv_addr_[i];
+    recv_msgs_[i].msg_hdr.msg_control = recv_control_[i].data();
   }
   for (std::size_t i = 0; i < kSendBatch; ++i) {
     send_iov_[i] = {send_buffers_.get() + i * kBufferSize, 0};
@@ -106,6 +109,10 @@ void Worker::Bind() {
     const int buf = 4 * 1024 * 1024;
     setsockopt(udp, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
     setsockopt(udp, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+    // Kernel receive timestamps for transport-wide congestion control feedback (the
+    // arrival time, not when the loop got to the packet). Best effort.
+    const int on = 1;
+    setsockopt(udp, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
     if (::bind(udp, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
       const int err = errno;
       ::close(udp);
@@ -211,13 +218,20 @@ void Worker::OnUdpReadable() {
     for (std::size_t i = 0; i < kRecvBatch; ++i) {
       recv_msgs_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
       recv_msgs_[i].msg_hdr.msg_flags = 0;
+      recv_msgs_[i].msg_hdr.msg_controllen = kControlSize;
     }
     const int n = ::recvmmsg(udp_fd_, recv_msgs_.get(), kRecvBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) {
       return;
     }
+    // Kernel timestamps are CLOCK_REALTIME: map them onto the monotonic clock through one
+    // pair of readings per batch.
+    const int64_t batch_mono_us = MonotonicMicros();
+    timespec real_now{};
+    clock_gettime(CLOCK_REALTIME, &real_now);
+    const int64_t batch_real_us = int64_t{real_now.tv_sec} * 1'000'000 + real_now.tv_nsec / 1000;
     for (int i = 0; i < n; ++i) {
-      const mmsghdr& m = recv_msgs_[static_cast<std::size_t>(i)];
+      mmsghdr& m = recv_msgs_[static_cast<std::size_t>(i)];
       if (m.msg_hdr.msg_flags & MSG_TRUNC) {
         ++stats_.dropped_truncated;
         continue;
@@ -230,6 +244,21 @@ void Worker::OnUdpReadable() {
       }
       ++stats_.packets_received;
       stats_.bytes_received += m.msg_len;
+      packet_arrival_us_ = batch_mono_us;
+      if (m.msg_hdr.msg_controllen > 0) {
+        for (cmsghdr* c = CMSG_FIRSTHDR(&m.msg_hdr); c != nullptr;
+             c = CMSG_NXTHDR(&m.msg_hdr, c)) {
+          if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            timespec ts{};
+            std::memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+            const int64_t real_us = int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
+            const int64_t age_us = batch_real_us - real_us;
+            if (age_us >= 0 && age_us < 10'000'000) {
+              packet_arrival_us_ = batch_mono_us - age_us;
+            }
+          }
+        }
+      }
       TransportTuple tuple;
       tuple.protocol = TransportTuple::Protocol::kUdp;
       tuple.remote = *remote;
@@ -291,7 +320,14 @@ void Worker::OnAcceptable() {
   }
 }
 
+int64_t Worker::MonotonicMicros() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
+}
+
 void Worker::OnTcpConnectionPacket(TcpConnection* connection, uint8_t* data, std::size_t len) {
+  packet_arrival_us_ = MonotonicMicros();
   ++stats_.packets_received;
   stats_.bytes_received += len;
   Dispatch(connection->tuple(), data, len);

@@ -126,6 +126,14 @@ class Worker : private TcpConnection::Listener {
   // packet path without the kernel). UDP only.
   void SetDiscardSendsForTest(bool discard) { discard_sends_ = discard; }
 
+  // Arrival time of the packet being dispatched (monotonic microseconds): the kernel's
+  // receive timestamp (SO_TIMESTAMPNS) for UDP when available, else the time the batch was
+  // read. Valid inside PacketReceiver::OnPacketReceived (transport-wide congestion control
+  // feedback reports it). 0 before any packet was received.
+  int64_t packet_arrival_us() const { return packet_arrival_us_; }
+  // Monotonic microseconds (CLOCK_MONOTONIC), the clock of packet_arrival_us().
+  static int64_t MonotonicMicros();
+
   // Test hook: runs `fn` on the worker thread and waits for it.
   void RunSyncForTest(const std::function<void()>& fn);
 
@@ -186,6 +194,10 @@ class Worker : private TcpConnection::Listener {
   std::unique_ptr<mmsghdr[]> recv_msgs_;
   std::array<iovec, kRecvBatch> recv_iov_{};
   std::array<sockaddr_storage, kRecvBatch> recv_addr_{};
+  // Control messages (SCM_TIMESTAMPNS) per receive slot.
+  static constexpr std::size_t kControlSize = 64;
+  std::array<std::array<uint64_t, kControlSize / 8>, kRecvBatch> recv_control_{};
+  int64_t packet_arrival_us_ = 0;
 
   // Send batch.
   std::unique_ptr<uint8_t[]> send_buffers_;

@@ -262,7 +262,7 @@ export function recordViolation(text) {
 export function assertNoViolations() {
   if (globalViolations.length) {
     const list = globalViolations.splice(0);
-    throw new Error(`${list.length} server message(s) violate docs/protocol.md:\n${list.slice(0, 30).join('\n')}`);
+    throw new Error(`${list.length} message(s) violate docs/protocol.md (server frames, or page frames marked "page bug"):\n${list.slice(0, 30).join('\n')}`);
   }
 }
 

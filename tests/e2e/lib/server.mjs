@@ -8,7 +8,6 @@
 // temporary data folder. stderr/stdout are collected into a log file; failure messages quote
 // its tail (srv.tail()).
 import { spawn, spawnSync } from 'node:child_process';
-import { after, before } from 'node:test';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -257,36 +256,4 @@ export async function startServer(opts) {
     throw e;
   }
   return srv;
-}
-
-/**
- * For node:test files: starts a server in the file's before() hook, and in after() stops it
- * (asserting exit code 0), then removes its folders. Returns a holder whose .srv is set once
- * started.
- */
-export function useServer(opts) {
-  let resolveReady;
-  let rejectReady;
-  // Other root-level before() hooks of a file may run concurrently with this one (Node 20):
-  // they await holder.ready before using holder.srv.
-  const holder = { srv: null, ready: new Promise((res, rej) => { resolveReady = res; rejectReady = rej; }) };
-  holder.ready.catch(() => {});
-  before(async () => {
-    try {
-      holder.srv = await startServer(opts);
-      resolveReady(holder.srv);
-    } catch (e) {
-      rejectReady(e);
-      throw e;
-    }
-  });
-  after(async () => {
-    if (!holder.srv) return;
-    try {
-      await holder.srv.stop();
-    } finally {
-      holder.srv.cleanup();
-    }
-  });
-  return holder;
 }

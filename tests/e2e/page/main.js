@@ -565,6 +565,16 @@ const tr = {
     };
   },
 
+  /** Every getStats() entry of the producer (or consumer) of `source`, for diagnostics. */
+  async rawStats(source, { side = 'producer', types } = {}) {
+    let target = null;
+    if (side === 'producer') target = S.producers.get(source);
+    else target = [...S.consumers.values()].find((e) => e.source === source && !e.closed)?.consumer;
+    if (!target) throw new Error(`no ${side} of ${source}`);
+    const all = statsToArray(await target.getStats());
+    return types ? all.filter((r) => types.includes(r.type)) : all;
+  },
+
   /** Closes the local producer of `source` and tells the server (close-producer). */
   async closeProducer(source) {
     const p = S.producers.get(source);

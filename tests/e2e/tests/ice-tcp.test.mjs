@@ -1,20 +1,15 @@
 // The publish scenario with a browser that may not use UDP (WebRTC IP handling policy
 // disable_non_proxied_udp): the SFU's passive ICE-TCP candidate must carry the media. Proven
 // with getStats(): the selected candidate pair's local and remote candidates are TCP.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer } from '../lib/server.mjs';
-import { launchBrowser, summarize } from '../lib/browser.mjs';
+import { useSuite } from '../lib/suite.mjs';
+import { summarize } from '../lib/browser.mjs';
 import { inviteMember, setupRoom } from '../lib/api.mjs';
-import { assertNoViolations } from '../lib/protocol-client.mjs';
 import { waitMediaFlowing } from '../lib/media.mjs';
 import { step } from '../lib/util.mjs';
 
-const h = useServer();
-let browser;
-before(async () => { browser = await launchBrowser({ tcpOnly: true }); });
-after(async () => { if (browser) await browser.close(); });
-after(() => assertNoViolations());
+const suite = useSuite({ browser: { tcpOnly: true } });
 
 function assertTcpPair(t, who) {
   assert.ok(t, `${who}: transport exists`);
@@ -27,7 +22,7 @@ function assertTcpPair(t, who) {
 }
 
 test('ICE-TCP only: a TCP-restricted browser publishes and the viewer decodes frames', { timeout: 120_000 }, async () => {
-  const srv = h.srv;
+  const { srv, browser } = suite;
   const ctx = { srv, browser };
   const { host: hostUser, org, room } = await step('REST: host, org (business), workspace, room',
     () => setupRoom(srv, { plan: 'business' }), ctx);

@@ -3,25 +3,19 @@
 // getStats framesDecoded polling as a cross-check). Several fresh viewers, median reported.
 // Target < 500 ms (TR_JOIN_TARGET_MS). With TR_RECORD_RESULTS=1 the figures are written to
 // bench/results/join_to_first_frame.json.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { useServer } from '../lib/server.mjs';
-import { launchBrowser } from '../lib/browser.mjs';
+import { useSuite } from '../lib/suite.mjs';
 import { inviteMember, setupRoom } from '../lib/api.mjs';
-import { assertNoViolations } from '../lib/protocol-client.mjs';
 import { recordResult, sleep, step } from '../lib/util.mjs';
 import { REPO_ROOT } from '../lib/schemas.mjs';
 
 const RUNS = Number(process.env.TR_JOIN_RUNS || 3);
 const TARGET_MS = Number(process.env.TR_JOIN_TARGET_MS || 500);
 
-const h = useServer({ logLevel: 'warn' });
-let browser;
-before(async () => { browser = await launchBrowser(); });
-after(async () => { if (browser) await browser.close(); });
-after(() => assertNoViolations());
+const suite = useSuite({ server: { logLevel: 'warn' }, browser: {} });
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,7 +32,7 @@ function gitCommit() {
 }
 
 test(`join-room -> first decoded video frame (target < ${TARGET_MS} ms)`, { timeout: 120_000 }, async () => {
-  const srv = h.srv;
+  const { srv, browser } = suite;
   const ctx = { srv, browser };
   const { host: hostUser, org, room } = await step('REST: host, org, room', () => setupRoom(srv, { plan: 'business' }), ctx);
   const viewerUsers = await step(`REST: ${RUNS} viewers`, () => Promise.all(

@@ -1,11 +1,11 @@
 // Negative and edge cases of the signaling protocol (docs/protocol.md), with the Node protocol
 // client. Every server message is schema-checked (lib/protocol-client.mjs).
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer } from '../lib/server.mjs';
+import { useSuite } from '../lib/suite.mjs';
 import { inviteMember, setupRoom, signup } from '../lib/api.mjs';
 import {
-  assertNoViolations, closeAll, fakeAudioRtpParameters, fakeDtlsParameters, fakeRecvRtpCapabilities, ProtocolClient,
+  fakeAudioRtpParameters, fakeDtlsParameters, fakeRecvRtpCapabilities, ProtocolClient,
 } from '../lib/protocol-client.mjs';
 import { softly, step } from '../lib/util.mjs';
 
@@ -13,9 +13,7 @@ const AUTH_TIMEOUT_MS = 10_000; // protocol.md: authenticate within 10 s
 const IDLE_WAIT_MS = Number(process.env.TR_IDLE_WAIT_MS || 11_000);
 const CLOSE_UNAUTHENTICATED = 4001;
 
-const h = useServer({ logLevel: 'warn' });
-after(() => closeAll());
-after(() => assertNoViolations());
+const h = useSuite({ server: { logLevel: 'warn' } });
 
 let seq = 0;
 async function open(user, name) {
@@ -66,15 +64,19 @@ before(async () => {
 
 test('first message not authenticate -> error unauthenticated, socket closed 4001', async () => {
   const u = await signup(h.srv, 'first');
-  const c = await open(u, 'not-auth-first');
-  const err = await c.expectError('join-room', { roomId: 'room_x' }, 'unauthenticated');
-  assert.ok(err.message, 'error.message');
-  const closed = await c.waitClose(5000);
-  assert.equal(closed.code, CLOSE_UNAUTHENTICATED, `close code: ${JSON.stringify(closed)}`);
-
-  const c2 = await open(u, 'ping-first');
-  await c2.expectError('ping', {}, 'unauthenticated');
-  assert.equal((await c2.waitClose(5000)).code, CLOSE_UNAUTHENTICATED, 'close code after ping first');
+  const firstMessage = async (event, data) => {
+    const c = await open(u, `first-${event}`);
+    const err = await c.expectError(event, data, 'unauthenticated');
+    assert.ok(err.message, 'error.message');
+    const closed = await c.waitClose(5000);
+    assert.equal(closed.code, CLOSE_UNAUTHENTICATED, `close code after "${event}" first: ${JSON.stringify(closed)}`);
+  };
+  await softly([
+    ['join-room first', () => firstMessage('join-room', { roomId: 'room_x' })],
+    ['ping first', () => firstMessage('ping', {})],
+    // the Errors table: unauthenticated = "an event other than authenticate before authenticating"
+    ['unknown event first', () => firstMessage('teleport', {})],
+  ]);
 });
 
 test('invalid token -> error invalid_token, socket closed 4001', async () => {

@@ -1,17 +1,15 @@
 // Starter plan: at most 50 concurrent viewers in one room. The 51st `join-room` as viewer gets
 // `limit_exceeded`; after one viewer leaves the next one gets in; other rooms are unaffected.
 // Protocol client only (no browser).
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer } from '../lib/server.mjs';
+import { useSuite } from '../lib/suite.mjs';
 import { inviteMember, setupRoom } from '../lib/api.mjs';
-import { assertNoViolations, closeAll, ProtocolClient } from '../lib/protocol-client.mjs';
+import { ProtocolClient } from '../lib/protocol-client.mjs';
 import { step } from '../lib/util.mjs';
 
 const STARTER_MAX_VIEWERS = 50;
-const h = useServer({ logLevel: 'warn' });
-after(() => closeAll());
-after(() => assertNoViolations());
+const suite = useSuite({ server: { logLevel: 'warn' } });
 
 /** Runs the async jobs with at most `limit` in flight; results in order. */
 async function pool(items, limit, fn) {
@@ -28,7 +26,7 @@ async function pool(items, limit, fn) {
 }
 
 test('starter plan: the 51st viewer of a room gets limit_exceeded', { timeout: 120_000 }, async () => {
-  const srv = h.srv;
+  const { srv } = suite;
   const ctx = { srv };
   const { host, org, workspace, room } = await step('REST: owner, starter org, workspace, room',
     () => setupRoom(srv, { plan: 'starter' }), ctx);

@@ -18,6 +18,7 @@ import {
 } from '../components/ui';
 import { useApi } from '../context/ApiContext';
 import type { ApiKeyCreated, Invitation, InvitableRole, Organization, OverLimit, PlanId } from '../core/apiTypes';
+import { describeAuditDetails } from '../core/audit';
 import { ApiError, describeError, FEATURE_LABELS, planName } from '../core/errors';
 import { ASSIGNABLE_ROLES, can, ROLE_LABELS } from '../core/permissions';
 import { formatBytes } from '../core/stats';
@@ -416,7 +417,7 @@ function AuditTab({ org }: { org: Organization }) {
             setPages([]);
           }}
         >
-          <Field label="Filter by action" placeholder="e.g. member.role_change" value={action} onChange={(e) => { setAction(e.target.value); setPages([]); }} />
+          <Field label="Filter by action" placeholder="e.g. member.role_changed" value={action} onChange={(e) => { setAction(e.target.value); setPages([]); }} />
         </form>
       </div>
       <ErrorBanner error={q.error} onRetry={() => void q.refetch()} />
@@ -433,6 +434,7 @@ function AuditTab({ org }: { org: Organization }) {
                 <th scope="col">Who</th>
                 <th scope="col">Action</th>
                 <th scope="col">Target</th>
+                <th scope="col">Details</th>
                 <th scope="col">IP</th>
               </tr>
             </thead>
@@ -446,6 +448,7 @@ function AuditTab({ org }: { org: Organization }) {
                     {e.targetType}
                     {e.targetId ? `:${e.targetId}` : ''}
                   </td>
+                  <td className="cell-details">{describeAuditDetails(e.details)}</td>
                   <td className="mono">{e.ip ?? '—'}</td>
                 </tr>
               ))}

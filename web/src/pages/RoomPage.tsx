@@ -47,6 +47,8 @@ const PHASE_LABELS: Record<string, string> = {
   connecting: 'Connecting',
   joining: 'Joining',
   waiting: 'Waiting for host',
+  // a presenter before going live (the "waiting" phase is the viewers' point of view)
+  'off-air': 'Not live',
   'host-paused': 'Paused',
   reconnecting: 'Reconnecting',
   failed: 'Error',
@@ -102,7 +104,7 @@ function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry }: {
         <div className="room-title">
           <h1>{roomName}</h1>
           <span className="room-sub">
-            {state.phase === 'live' || (presenter && Object.keys(state.local).length > 0) ? <StatusPill status="live" /> : <PhasePill phase={state.phase} />}
+            {state.phase === 'live' || (presenter && Object.keys(state.local).length > 0) ? <StatusPill status="live" /> : <PhasePill phase={presenter && state.phase === 'waiting' ? 'off-air' : state.phase} />}
             <span className="muted icon-text">
               <EyeIcon />
               {viewers}

@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <algorithm>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,6 +23,7 @@
 
 #include "fake_video_sender.h"
 #include "media/common/seq_num.h"
+#include "media/rtcp/generic_nack.h"
 #include "media/rtcp/pli.h"
 #include "media/rtcp/rtcp_packet.h"
 #include "media/rtcp/sdes.h"
@@ -28,6 +31,7 @@
 #include "media/rtp/rtp_header_extensions.h"
 #include "media/rtp/codecs/codec_payload.h"
 #include "media/rtp/rtp_packet.h"
+#include "media/rtp/rtx.h"
 #include "rtp_test_packets.h"
 #include "sfu_test_util.h"
 #include "webrtc_test_client.h"
@@ -597,6 +601,255 @@ TEST_F(SfuTest, CannotConsumeWithIncompatibleCapabilities) {
   SfuReply bad = Call("producer.create", {{"routerId", s.router}, {"transportId", tid},
                                           {"kind", "video"}, {"rtpParameters", {{"codecs", 1}}}});
   EXPECT_EQ(bad.error_code, "invalid_parameters");
+}
+
+
+// ---------------------------------------------------------------- congestion feedback, NACK/RTX
+
+TEST_F(SfuTest, TransportCcFeedbackReportsReceivedAndLostPacketsToTheSender) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  // No consumer needed: feedback is about what the SFU receives.
+  Pump(s.sender.get(), [&] { return s.sender->twcc_seq() >= 20; }, 5000);
+  s.sender->DropNextPackets(2);
+  Pump(s.sender.get(), [&] { return s.sender->twcc_seq() >= 40; }, 5000);
+  const uint16_t last_sent = s.sender->twcc_seq();
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] {
+                     for (const auto& st : s.sender->twcc_statuses()) {
+                       if (st.sequence_number == last_sent) return true;
+                     }
+                     return false;
+                   },
+                   3000));
+  std::map<uint16_t, bool> reported;
+  for (const auto& st : s.sender->twcc_statuses()) {
+    EXPECT_EQ(reported.count(st.sequence_number), 0u) << "reported twice";
+    reported[st.sequence_number] = st.received;
+  }
+  const auto& dropped = s.sender->dropped_twcc_seqs();
+  ASSERT_EQ(dropped.size(), 2u);
+  for (uint16_t seq = 1; seq <= last_sent; ++seq) {
+    ASSERT_EQ(reported.count(seq), 1u) << seq;
+    const bool lost = seq == dropped[0] || seq == dropped[1];
+    EXPECT_EQ(reported[seq], !lost) << seq;
+  }
+  // Feedback packet counts go up by one.
+  const auto& counts = s.sender->twcc_feedback_counts();
+  ASSERT_GE(counts.size(), 2u);
+  for (std::size_t i = 1; i < counts.size(); ++i) {
+    EXPECT_EQ(counts[i], static_cast<uint8_t>(counts[i - 1] + 1));
+  }
+  // Receive times move forward with the ~30 ms frame spacing (not all at one instant).
+  int64_t first = 0, last = 0;
+  for (const auto& st : s.sender->twcc_statuses()) {
+    if (!st.received) continue;
+    if (first == 0) first = st.receive_time_us;
+    last = st.receive_time_us;
+  }
+  EXPECT_GT(last - first, 30 * 25'000);
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  EXPECT_GE(stats["transports"][0]["transportCc"]["feedbackPackets"].get<int>(), 2);
+}
+
+TEST_F(SfuTest, ProducerGapIsNackedAndTheRtxRepairReachesTheConsumer) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                         {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 5; }, 5000));
+  s.sender->SetAnswerNacks(false);  // first see the NACK retries
+  s.sender->DropNextPackets(1);
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return !s.sender->dropped_seqs().empty(); }, 1000));
+  const uint16_t lost = s.sender->dropped_seqs()[0];
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] {
+                     return std::count(s.sender->nacked_seqs().begin(),
+                                       s.sender->nacked_seqs().end(), lost) >= 2;
+                   },
+                   3000))
+      << "the gap was not NACKed (and retried)";
+  for (uint16_t seq : s.sender->nacked_seqs()) EXPECT_EQ(seq, lost);
+  // Now answer: the RTX repair is forwarded to the viewer, filling its sequence gap.
+  s.sender->SetAnswerNacks(true);
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return s.sender->rtx_sent() >= 1; }, 2000));
+  Pump(s.sender.get(), [] { return false; }, 300);
+  std::set<uint16_t> seqs;
+  uint16_t first = 0;
+  for (auto& bytes : Take(v)) {
+    auto p = RtpPacket::Parse(bytes);
+    ASSERT_TRUE(p);
+    if (seqs.empty()) first = p->SequenceNumber();
+    seqs.insert(p->SequenceNumber());
+  }
+  ASSERT_GE(seqs.size(), 10u);
+  // Contiguous from the first packet: the repaired packet arrived (late).
+  uint16_t expect = first;
+  for (std::size_t i = 0; i < seqs.size(); ++i, ++expect) {
+    EXPECT_EQ(seqs.count(expect), 1u) << "missing viewer seq " << expect;
+  }
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  const Json& stream = stats["producers"][0]["streams"][0];
+  EXPECT_EQ(stream["packetsRepaired"], 1);
+  EXPECT_GE(stream["nackPacketsSent"].get<int>(), 2);
+  EXPECT_EQ(stream["packetsLost"], 0);
+}
+
+TEST_F(SfuTest, ConsumerNackIsAnsweredWithRtxCarryingTheOsn) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const Json& params = c["rtpParameters"];
+  const uint32_t ssrc = params["encodings"][0]["ssrc"];
+  ASSERT_TRUE(params["encodings"][0].contains("rtx"));
+  const uint32_t rtx_ssrc = params["encodings"][0]["rtx"]["ssrc"];
+  const uint8_t pt = params["codecs"][0]["payloadType"];
+  uint8_t rtx_pt = 0;
+  for (const auto& codec : params["codecs"]) {
+    if (codec["mimeType"] == "video/rtx" && codec["parameters"]["apt"] == pt) {
+      rtx_pt = codec["payloadType"];
+    }
+  }
+  ASSERT_NE(rtx_pt, 0);
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 8; }, 5000));
+  auto received = Take(v);
+  auto original_bytes = received[4];
+  auto original = RtpPacket::Parse(original_bytes);
+  ASSERT_TRUE(original);
+  const uint16_t nacked = original->SequenceNumber();
+  const std::vector<uint8_t> payload(original->Payload().begin(), original->Payload().end());
+  auto send_nack = [&] {
+    uint8_t buf[64];
+    const uint16_t lost[] = {nacked};
+    const std::size_t n = GenericNack::Build(buf, 0x12345678, ssrc, lost);
+    ASSERT_GT(n, 0u);
+    v->SendRtcp(std::span<const uint8_t>(buf, n));
+  };
+  auto rtx_packets = [&] {
+    std::vector<std::vector<uint8_t>> out;
+    for (const auto& bytes : v->rtp()) {
+      auto copy = bytes;
+      auto p = RtpPacket::Parse(copy);
+      if (p && p->Ssrc() == rtx_ssrc) out.push_back(bytes);
+    }
+    return out;
+  };
+  send_nack();
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return !rtx_packets().empty(); }, 2000));
+  auto rtx_bytes = rtx_packets()[0];
+  auto rtx = RtpPacket::Parse(rtx_bytes);
+  ASSERT_TRUE(rtx);
+  EXPECT_EQ(rtx->PayloadType(), rtx_pt);
+  EXPECT_EQ(RtxOriginalSequenceNumber(*rtx).value_or(0), nacked);
+  EXPECT_EQ(rtx->Timestamp(), original->Timestamp());
+  const std::vector<uint8_t> rtx_payload(rtx->Payload().begin() + 2, rtx->Payload().end());
+  EXPECT_EQ(rtx_payload, payload);
+  // Decoded, it is the original packet (same header fields, own transport-wide seq).
+  ASSERT_TRUE(RtxDecodeInPlace(*rtx, pt, ssrc));
+  EXPECT_EQ(rtx->SequenceNumber(), nacked);
+  EXPECT_EQ(rtx->Ssrc(), ssrc);
+  // Asked again at once: not resent within the RTT; later it is, with the next RTX seq.
+  send_nack();
+  Pump(s.sender.get(), [] { return false; }, 50);
+  EXPECT_EQ(rtx_packets().size(), 1u);
+  Pump(s.sender.get(), [] { return false; }, 120);
+  send_nack();
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return rtx_packets().size() >= 2; }, 2000));
+  auto second_bytes = rtx_packets()[1];
+  auto second = RtpPacket::Parse(second_bytes);
+  auto first_bytes = rtx_packets()[0];
+  EXPECT_EQ(second->SequenceNumber(),
+            static_cast<uint16_t>(RtpPacket::Parse(first_bytes)->SequenceNumber() + 1));
+  EXPECT_EQ(RtxOriginalSequenceNumber(*second).value_or(0), nacked);
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  EXPECT_EQ(stats["consumers"][0]["retransmittedPackets"], 2);
+  EXPECT_GE(stats["consumers"][0]["retransmissionsThrottled"].get<int>(), 1);
+}
+
+TEST_F(SfuTest, ConsumerWithoutRtxGetsRetransmissionOnTheMediaSsrc) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json caps = RecvCaps();
+  Json codecs = Json::array();
+  for (const auto& codec : caps["codecs"]) {
+    if (codec["mimeType"] != "video/rtx") codecs.push_back(codec);
+  }
+  caps["codecs"] = codecs;
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", caps}});
+  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  ASSERT_FALSE(c["rtpParameters"]["encodings"][0].contains("rtx"));
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 8; }, 5000));
+  auto received = Take(v);
+  auto original = RtpPacket::Parse(received[3]);
+  const uint16_t nacked = original->SequenceNumber();
+  const std::vector<uint8_t> payload(original->Payload().begin(), original->Payload().end());
+  uint8_t buf[64];
+  const uint16_t lost[] = {nacked};
+  v->SendRtcp(std::span<const uint8_t>(buf, GenericNack::Build(buf, 1, ssrc, lost)));
+  auto resent = [&]() -> std::optional<std::vector<uint8_t>> {
+    for (auto& bytes : v->rtp()) {
+      auto copy = bytes;
+      auto p = RtpPacket::Parse(copy);
+      if (p && p->SequenceNumber() == nacked) return bytes;
+    }
+    return std::nullopt;
+  };
+  const uint64_t srtp_failures = v->stats().srtp_failures;
+  Pump(s.sender.get(), [&] { return resent().has_value(); }, 1000);
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  EXPECT_EQ(stats["consumers"][0]["retransmittedPackets"], 1) << stats["consumers"][0].dump();
+  std::printf("resent=%d srtp_failures=%d\n", resent().has_value() ? 1 : 0,
+              static_cast<int>(v->stats().srtp_failures - srtp_failures));
+  if (resent()) {
+    auto bytes = *resent();
+    auto p = RtpPacket::Parse(bytes);
+    EXPECT_EQ(p->Ssrc(), ssrc);
+    EXPECT_EQ(std::vector<uint8_t>(p->Payload().begin(), p->Payload().end()), payload);
+  }
+}
+
+TEST_F(SfuTest, ManyViewersKeyFrameRequestsAreMergedPerStream) {
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  constexpr int kViewers = 8;
+  std::vector<std::pair<WebRtcTestClient*, uint32_t>> viewers;
+  for (int i = 0; i < kViewers; ++i) {
+    std::string tid;
+    WebRtcTestClient* v = Connect(s.router, &tid);
+    Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                    {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+    viewers.emplace_back(v, c["rtpParameters"]["encodings"][0]["ssrc"].get<uint32_t>());
+  }
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] {
+                     for (auto& [v, ssrc] : viewers) if (v->rtp().empty()) return false;
+                     return true;
+                   },
+                   5000));
+  Pump(s.sender.get(), [] { return false; }, 600);
+  const int before = s.sender->plis_received();
+  // Every viewer sends a PLI every ~20 ms for 2 s (~800 requests).
+  const int64_t end = NowMs() + 2000;
+  while (NowMs() < end) {
+    for (auto& [v, ssrc] : viewers) {
+      uint8_t buf[12];
+      Pli::Build(buf, 1, ssrc);
+      v->SendRtcp(buf);
+    }
+    Pump(s.sender.get(), [] { return false; }, 20);
+  }
+  Pump(s.sender.get(), [] { return false; }, 100);
+  const int plis = s.sender->plis_received() - before;
+  EXPECT_GE(plis, 3);
+  EXPECT_LE(plis, 5);  // one per 500 ms window
 }
 
 }  // namespace

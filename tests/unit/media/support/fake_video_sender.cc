@@ -5,10 +5,15 @@
 #include "media/common/byte_io.h"
 #include "media/common/ntp_time.h"
 #include "media/rtcp/fir.h"
+#include "media/rtcp/generic_nack.h"
 #include "media/rtcp/pli.h"
 #include "media/rtcp/receiver_report.h"
 #include "media/rtcp/rtcp_packet.h"
 #include "media/rtcp/sender_report.h"
+#include "media/rtcp/transport_feedback.h"
+#include "media/rtp/rtp_header_extensions.h"
+#include "media/rtp/rtp_packet.h"
+#include "media/rtp/rtx.h"
 #include "rtp_test_packets.h"
 
 namespace tr::media::test {
@@ -107,7 +112,18 @@ void FakeVideoSender::SendFrame() {
       l.key_pending = false;
       ++l.key_frames_sent;
     }
-    client_->SendRtp(BuildTestRtpPacket(spec));
+    std::vector<uint8_t> bytes = BuildTestRtpPacket(spec);
+    l.history[spec.sequence_number] = bytes;
+    if (l.history.size() > 200) {
+      l.history.erase(l.history.begin());
+    }
+    if (&l == &layers_[0] && drop_next_ > 0) {
+      --drop_next_;
+      dropped_seqs_.push_back(spec.sequence_number);
+      dropped_twcc_seqs_.push_back(twcc_seq_);
+      continue;
+    }
+    client_->SendRtp(bytes);
   }
   if (now - last_sr_ms_ >= 300) {
     last_sr_ms_ = now;
@@ -145,6 +161,36 @@ void FakeVideoSender::HandleRtcp() {
               if (l.ssrc == fir->Entry(i).ssrc) l.key_pending = true;
             }
           }
+        }
+      } else if (packet.Type() == rtcp_type::kRtpFeedback && packet.Fmt() == GenericNack::kFmt) {
+        if (const auto nack = GenericNack::Parse(packet)) {
+          for (auto& l : layers_) {
+            if (l.ssrc != nack->MediaSsrc()) continue;
+            nack->ForEachLost([&](uint16_t seq) {
+              nacked_seqs_.push_back(seq);
+              const auto found = l.history.find(seq);
+              if (!answer_nacks_ || found == l.history.end()) return;
+              auto original = found->second;
+              auto parsed = RtpPacket::Parse(original);
+              if (!parsed) return;
+              std::vector<uint8_t> rtx(original.size() + 2);
+              const std::size_t n = BuildRtxPacket(*parsed, kPayloadType + 1, l.ssrc + 1,
+                                                   l.rtx_seq++, rtx);
+              rtx.resize(n);
+              auto rtx_packet = RtpPacket::Parse(rtx);
+              if (!rtx_packet) return;
+              rtx_packet->SetExtension<TransportSequenceNumberExtension>(kTwccId, ++twcc_seq_);
+              client_->SendRtp(rtx);
+              ++rtx_sent_;
+            });
+          }
+        }
+      } else if (packet.Type() == rtcp_type::kRtpFeedback &&
+                 packet.Fmt() == TransportFeedback::kFmt) {
+        if (const auto fb = TransportFeedback::Parse(packet)) {
+          ++twcc_feedback_packets_;
+          twcc_feedback_counts_.push_back(fb->FeedbackPacketCount());
+          fb->ForEachPacket([&](const TwccPacketStatus& st) { twcc_statuses_.push_back(st); });
         }
       } else if (packet.Type() == rtcp_type::kReceiverReport) {
         if (const auto rr = ReceiverReport::Parse(packet)) {

@@ -2,10 +2,16 @@
 // Plays a browser's sending side over a WebRtcTestClient: VP8 frames on one or more
 // encodings (simulcast by RID, or one SSRC), key frames on start and whenever a PLI/FIR
 // asks for one, timestamps from the real clock (90 kHz), MID/RID/abs-send-time/TWCC
-// extensions with Chrome-like ids, and periodic Sender Reports.
+// extensions with Chrome-like ids, and periodic Sender Reports. Like Chrome it keeps what
+// it sent and answers Generic NACKs with RTX (SSRC = media SSRC + 1 for SSRC-signaled
+// encodings, PT 97, its own transport-wide sequence number); it can simulate loss
+// (DropNextPackets) and records the transport-cc feedback it gets.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
+
+#include "media/rtcp/transport_feedback.h"
 
 #include "webrtc_test_client.h"
 
@@ -22,6 +28,9 @@ class FakeVideoSender {
     bool key_pending = true;
     int key_frames_sent = 0;
     bool enabled = true;
+    uint16_t rtx_seq = 500;
+    // Sent packets (plain RTP) by sequence number, for NACK answers (last 200).
+    std::map<uint16_t, std::vector<uint8_t>> history;
   };
 
   // Extension ids as Chrome numbers them (differ from the router's on purpose).
@@ -52,6 +61,21 @@ class FakeVideoSender {
   uint32_t last_rr_highest_seq() const { return last_rr_highest_seq_; }
   uint16_t twcc_seq() const { return twcc_seq_; }
 
+  // The next `n` packets of layer 0 are "lost on the way": their sequence and
+  // transport-wide numbers are used up, they are kept for retransmission, not sent.
+  void DropNextPackets(int n) { drop_next_ = n; }
+  const std::vector<uint16_t>& dropped_seqs() const { return dropped_seqs_; }
+  const std::vector<uint16_t>& dropped_twcc_seqs() const { return dropped_twcc_seqs_; }
+  // Answer NACKs with RTX (default true).
+  void SetAnswerNacks(bool answer) { answer_nacks_ = answer; }
+  // Media sequence numbers NACKed by the SFU (with repetitions) and RTX packets sent.
+  const std::vector<uint16_t>& nacked_seqs() const { return nacked_seqs_; }
+  int rtx_sent() const { return rtx_sent_; }
+  // Transport-wide feedback received: packets, and every reported status in order.
+  int twcc_feedback_packets() const { return twcc_feedback_packets_; }
+  const std::vector<TwccPacketStatus>& twcc_statuses() const { return twcc_statuses_; }
+  const std::vector<uint8_t>& twcc_feedback_counts() const { return twcc_feedback_counts_; }
+
  private:
   WebRtcTestClient* client_;
   std::string mid_;
@@ -63,6 +87,15 @@ class FakeVideoSender {
   int firs_ = 0;
   int rrs_ = 0;
   uint32_t last_rr_highest_seq_ = 0;
+  int drop_next_ = 0;
+  std::vector<uint16_t> dropped_seqs_;
+  std::vector<uint16_t> dropped_twcc_seqs_;
+  bool answer_nacks_ = true;
+  std::vector<uint16_t> nacked_seqs_;
+  int rtx_sent_ = 0;
+  int twcc_feedback_packets_ = 0;
+  std::vector<TwccPacketStatus> twcc_statuses_;
+  std::vector<uint8_t> twcc_feedback_counts_;
 };
 
 }  // namespace tr::media::test

@@ -1,0 +1,58 @@
+// One fixture per test file: the server (and, when asked, one Chromium) started in a single
+// before() hook, and a single after() hook that closes the browser, the protocol clients, stops
+// the server (asserting exit code 0) and fails on any schema violation seen by any client or
+// page. Every cleanup step runs even when an earlier one fails; all failures are reported.
+//
+//   const suite = useSuite({ browser: {} });     // or { browser: { tcpOnly: true } }, or {}
+//   test('...', async () => { const { srv, browser } = suite; ... });
+import { after, before } from 'node:test';
+import { startServer } from './server.mjs';
+import { launchBrowser } from './browser.mjs';
+import { assertNoViolations, closeAll } from './protocol-client.mjs';
+
+export function useSuite({ server = {}, browser = null } = {}) {
+  const suite = { srv: null, browser: null };
+  let resolveReady;
+  let rejectReady;
+  suite.ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
+  suite.ready.catch(() => {});
+
+  before(async () => {
+    const [s, b] = await Promise.allSettled([
+      startServer(server),
+      browser ? launchBrowser(browser) : Promise.resolve(null),
+    ]);
+    if (s.status === 'fulfilled') suite.srv = s.value;
+    if (b.status === 'fulfilled') suite.browser = b.value;
+    const err = s.status === 'rejected' ? s.reason : b.status === 'rejected' ? b.reason : null;
+    if (err) {
+      rejectReady(err);
+      throw err;
+    }
+    resolveReady(suite);
+  });
+
+  after(async () => {
+    const errors = [];
+    const run = async (what, fn) => {
+      try {
+        await fn();
+      } catch (e) {
+        errors.push(`${what}: ${e.message}`);
+      }
+    };
+    await run('closing the browser', async () => { if (suite.browser) await suite.browser.close(); });
+    await run('closing protocol clients', async () => closeAll());
+    await run('stopping the server', async () => {
+      if (!suite.srv) return;
+      try {
+        await suite.srv.stop();
+      } finally {
+        suite.srv.cleanup();
+      }
+    });
+    await run('schema check of every server message', async () => assertNoViolations());
+    if (errors.length) throw new Error(errors.join('\n\n'));
+  });
+  return suite;
+}
