@@ -734,21 +734,49 @@ class Runner {
     // Window: quiesce the host so that no packet is in flight at either edge.
     const std::string load_before = LoadAvg();
     HostSender* hs = host_->sender();
+    quiesce_ms_.clear();
     hs->SetPaused(true);
-    RunFor(150);
+    Quiesce();
     const Snapshot a = Take();
     latency_.clear();
     SetProbeRecording(true);
     hs->SetPaused(false);
     RunFor(static_cast<int64_t>(o_.seconds) * 1000);
     hs->SetPaused(true);
-    RunFor(300);
+    Quiesce();
     SetProbeRecording(false);
     const Snapshot b = Take();
     hs->SetPaused(false);
     const std::string load_after = LoadAvg();
     results_.push_back(Compute(n, a, b, ready, join_ms, load_before, load_after));
     PrintRow(results_.back());
+  }
+
+  uint64_t TotalReceived() const {
+    uint64_t t = 0;
+    for (std::size_t i = 0; i < launched_; ++i) {
+      if (const RtcPeer* p = viewers_[i]->peer()) t += p->counters().video_packets + p->counters().audio_packets;
+    }
+    return t;
+  }
+
+  // With the host paused, runs until no viewer received anything for 100 ms (at most
+  // 1.5 s: longer and the SFU would deem the simulcast layers inactive).
+  void Quiesce() {
+    const int64_t start = MonoMs();
+    uint64_t last = TotalReceived();
+    int64_t last_change = start;
+    while (MonoMs() - start < 1500) {
+      Step();
+      const uint64_t t = TotalReceived();
+      if (t != last) {
+        last = t;
+        last_change = MonoMs();
+      } else if (MonoMs() - last_change >= 100) {
+        break;
+      }
+    }
+    quiesce_ms_.push_back(MonoMs() - start);
   }
 
   void SetProbeRecording(bool on) {
@@ -900,6 +928,7 @@ class Runner {
           {"generatorSockets", b.drops.generator - a.drops.generator},
           {"rcvbufErrorsAll", b.drops.rcvbuf_errors - a.drops.rcvbuf_errors}}},
         {"fullViewers", full},
+        {"quiesceMs", quiesce_ms_},
         {"loadavgBefore", load_before},
         {"loadavgAfter", load_after},
     };
@@ -986,6 +1015,7 @@ class Runner {
   int64_t next_tick_ = 0;
   std::vector<uint32_t> latency_;
   std::vector<Json> results_;
+  std::vector<int64_t> quiesce_ms_;
   std::time_t started_at_ = 0;
   std::string load_start_;
 };

@@ -370,6 +370,15 @@ void SignalingHub::HandleAuthenticate(SessionState& s, const ClientMessage& m) {
 
 // --- rooms ---------------------------------------------------------------------------
 
+std::pair<SignalingHub::Room*, SignalingHub::Participant*> SignalingHub::FindParticipant(
+    const std::string& room_id, const std::string& user_id, uint64_t session_id) {
+  auto r = rooms_.find(room_id);
+  if (r == rooms_.end()) return {nullptr, nullptr};
+  auto p = r->second->participants.find(user_id);
+  bool same = p != r->second->participants.end() && p->second.session_id == session_id;
+  return {r->second.get(), same ? &p->second : nullptr};
+}
+
 SignalingHub::Room& SignalingHub::RequireRoom(SessionState& s) {
   if (s.room_id.empty()) throw Error("invalid_state", "join a room first");
   auto it = rooms_.find(s.room_id);
@@ -641,14 +650,7 @@ void SignalingHub::HandleCreateTransport(SessionState& s, const ClientMessage& m
   SfuCall("transport.create", request,
           [this, sid = s.id, room_id = room.id, user = s.user_id, direction,
            rid = m.request_id](media::SfuReply reply) {
-            auto r = rooms_.find(room_id);
-            Participant* part = nullptr;
-            if (r != rooms_.end()) {
-              auto pit = r->second->participants.find(user);
-              if (pit != r->second->participants.end() && pit->second.session_id == sid) {
-                part = &pit->second;
-              }
-            }
+            auto [r, part] = FindParticipant(room_id, user, sid);
             if (part) --part->pending_transports;
             if (!reply.ok) {
               SendError(sid, Error(reply.error_code.empty() ? "internal" : reply.error_code,
@@ -660,9 +662,9 @@ void SignalingHub::HandleCreateTransport(SessionState& s, const ClientMessage& m
             if (!part) {
               // The participant left while the transport was being made.
               sfu_.Request("transport.close",
-                           {{"routerId", r == rooms_.end() ? "" : r->second->router_id},
+                           {{"routerId", r ? r->router_id : std::string()},
                             {"transportId", transport_id}},
-                           {});
+                           IgnoreReply());
               return;
             }
             (direction == "send" ? part->send_transport : part->recv_transport) = transport_id;
@@ -742,21 +744,16 @@ void SignalingHub::HandleProduce(SessionState& s, const ClientMessage& m) {
               return;
             }
             std::string producer_id = reply.data.value("producerId", "");
-            auto r = rooms_.find(room_id);
-            Participant* part = nullptr;
-            if (r != rooms_.end()) {
-              auto pit = r->second->participants.find(user);
-              if (pit != r->second->participants.end() && pit->second.session_id == sid) part = &pit->second;
-            }
+            auto [r, part] = FindParticipant(room_id, user, sid);
             if (!part) {
-              if (r != rooms_.end()) {
-                sfu_.Request("producer.close", {{"routerId", r->second->router_id}, {"producerId", producer_id}}, IgnoreReply());
+              if (r) {
+                sfu_.Request("producer.close", {{"routerId", r->router_id}, {"producerId", producer_id}}, IgnoreReply());
               }
               return;
             }
             part->producers[producer_id] = {kind, app, paused};
             producers_[producer_id] = {room_id, user};
-            Room& room_ref = *r->second;
+            Room& room_ref = *r;
             Send(sid, "produced", {{"producerId", producer_id}, {"kind", kind}}, rid);
             Broadcast(room_ref, "new-producer",
                       {{"producerId", producer_id}, {"producerUserId", user}, {"kind", kind},
@@ -801,15 +798,10 @@ void SignalingHub::HandleConsume(SessionState& s, const ClientMessage& m) {
               return;
             }
             std::string consumer_id = reply.data.value("consumerId", "");
-            auto r = rooms_.find(room_id);
-            Participant* part = nullptr;
-            if (r != rooms_.end()) {
-              auto pit = r->second->participants.find(user);
-              if (pit != r->second->participants.end() && pit->second.session_id == sid) part = &pit->second;
-            }
+            auto [r, part] = FindParticipant(room_id, user, sid);
             if (!part) {
-              if (r != rooms_.end()) {
-                sfu_.Request("consumer.close", {{"routerId", r->second->router_id}, {"consumerId", consumer_id}}, IgnoreReply());
+              if (r) {
+                sfu_.Request("consumer.close", {{"routerId", r->router_id}, {"consumerId", consumer_id}}, IgnoreReply());
               }
               return;
             }

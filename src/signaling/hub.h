@@ -87,6 +87,10 @@ class SignalingHub {
   // Sends the request to the SFU and runs `done` on the hub thread with the reply.
   void SfuCall(const std::string& method, Json data, std::function<void(media::SfuReply)> done);
 
+  // After an asynchronous SFU call: the room (if still open) and the participant (if the
+  // same session is still in it).
+  std::pair<Room*, Participant*> FindParticipant(const std::string& room_id,
+                                                 const std::string& user_id, uint64_t session_id);
   Room& RequireRoom(SessionState& s);
   Participant& RequireParticipant(SessionState& s);
   void RemoveParticipant(Room& room, const std::string& user_id, const std::string& reason);

@@ -771,7 +771,7 @@ TEST_F(SfuTest, ConsumerNackIsAnsweredWithRtxCarryingTheOsn) {
   EXPECT_GE(stats["consumers"][0]["retransmissionsThrottled"].get<int>(), 1);
 }
 
-TEST_F(SfuTest, ConsumerWithoutRtxGetsRetransmissionOnTheMediaSsrc) {
+TEST_F(SfuTest, ConsumerWithoutRtxGetsTheRetransmissionOnTheMediaSsrc) {
   StartSfu();
   Pub s = MakeProducer(this, OneLayer());
   std::string tid;
@@ -802,12 +802,13 @@ TEST_F(SfuTest, ConsumerWithoutRtxGetsRetransmissionOnTheMediaSsrc) {
     }
     return std::nullopt;
   };
+  // The same SSRC, sequence number and SRTP index again: a libsrtp receiver (ours, and
+  // Chrome's) rejects it as a replay, which is why RTX exists. The SFU still sends it.
   const uint64_t srtp_failures = v->stats().srtp_failures;
-  Pump(s.sender.get(), [&] { return resent().has_value(); }, 1000);
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] { return resent() || v->stats().srtp_failures > srtp_failures; }, 2000));
   Json stats = Ok("router.stats", {{"routerId", s.router}});
-  EXPECT_EQ(stats["consumers"][0]["retransmittedPackets"], 1) << stats["consumers"][0].dump();
-  std::printf("resent=%d srtp_failures=%d\n", resent().has_value() ? 1 : 0,
-              static_cast<int>(v->stats().srtp_failures - srtp_failures));
+  EXPECT_EQ(stats["consumers"][0]["retransmittedPackets"], 1);
   if (resent()) {
     auto bytes = *resent();
     auto p = RtpPacket::Parse(bytes);
