@@ -8,7 +8,10 @@
 // producer's transport exactly as the UDP receive loop would: SRTP unprotect once, RTP
 // parse, producer lookup, stream bookkeeping, extension-id rewrite, then for every
 // consumer SSRC / seq / timestamp / PT / MID / TWCC / abs-send-time rewrite and SRTP
-// protect straight into the send batch.
+// protect straight into the send batch. Since the loss-recovery / congestion-feedback
+// work it also covers, per incoming packet, the transport-cc arrival record, the NACK
+// generator and the copy into the retransmission buffer, and per consumer the restore of
+// the shared header and the sent-packet record used to answer NACKs.
 //
 //   BM_Forward/N          : send batch discarded (no kernel), the SFU's own cost
 //   BM_ForwardSendmmsg/N  : same with real sendmmsg to the N loopback clients (kernel
@@ -48,6 +51,7 @@ struct Fixture {
   WebRtcTransport* producer_transport = nullptr;
   TransportTuple tuple;
   uint16_t seq = 1;
+  uint16_t twcc_seq = 1;
   uint32_t ts = 1000;
   // Pre-protected packets (a fresh sequence number each: SRTP replay protection).
   std::vector<std::vector<uint8_t>> prepared;
@@ -88,9 +92,13 @@ std::vector<uint8_t> Packet(Fixture& f, bool key) {
   spec.ssrc = 11111111;
   spec.key_frame = key;
   spec.payload_size = kPayload;
+  // A transport-wide sequence number per packet, as Chrome sends: the SFU records each
+  // one for its transport-cc feedback.
+  const uint16_t twcc = f.twcc_seq++;
+  const char twcc_bytes[2] = {static_cast<char>(twcc >> 8), static_cast<char>(twcc & 0xFF)};
   spec.extensions = {{test::FakeVideoSender::kMidId, "0"},
                      {test::FakeVideoSender::kAbsSendTimeId, std::string("\x01\x02\x03", 3)},
-                     {test::FakeVideoSender::kTwccId, std::string("\x00\x01", 2)},
+                     {test::FakeVideoSender::kTwccId, std::string(twcc_bytes, 2)},
                      {test::FakeVideoSender::kToffsetId, std::string("\x00\x00\x01", 3)}};
   return test::BuildTestRtpPacket(spec);
 }

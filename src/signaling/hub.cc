@@ -265,7 +265,7 @@ void SignalingHub::Dispatch(SessionState& s, const ClientMessage& m) {
       "join-room", "create-transport", "connect-transport", "produce", "consume",
       "set-preferred-layers", "resume-consumer", "pause-consumer", "pause-producer",
       "resume-producer", "close-producer", "restart-ice", "leave-room", "close-room",
-      "send-chat", "delete-chat", "mute-participant", "remove-participant"};
+      "send-chat", "delete-chat", "mute-participant", "remove-participant", "get-stats"};
   if (!kKnown.count(e)) throw Error("unknown_event", "unknown event '" + e + "'");
   if (!s.authenticated) throw Error("unauthenticated", "send authenticate first");
   if (e == "join-room") return HandleJoin(s, m);
@@ -286,6 +286,7 @@ void SignalingHub::Dispatch(SessionState& s, const ClientMessage& m) {
   if (e == "delete-chat") return HandleDeleteChat(s, m);
   if (e == "mute-participant") return HandleMute(s, m);
   if (e == "remove-participant") return HandleRemove(s, m);
+  if (e == "get-stats") return HandleGetStats(s, m);
 }
 
 // --- authenticate ------------------------------------------------------------------
@@ -1010,6 +1011,52 @@ void SignalingHub::HandleRemove(SessionState& s, const ClientMessage& m) {
   // The moderator's participant-left, sent by RemoveParticipant, has no request id; this
   // reply has.
   Send(s.id, "participant-left", {{"userId", target}, {"reason", "removed"}}, m.request_id);
+}
+
+// --- statistics ------------------------------------------------------------------------------
+
+void SignalingHub::HandleGetStats(SessionState& s, const ClientMessage& m) {
+  std::string scope = RequireEnum(m.data, "scope", {"self", "room"}, "self");
+  Participant& p = RequireParticipant(s);
+  Room& room = RequireRoom(s);
+  bool room_wide = scope == "room";
+  if (room_wide && p.role != Role::kHost && p.role != Role::kCoHost &&
+      p.org_role != Role::kOwner && p.org_role != Role::kAdmin) {
+    throw Error("forbidden", "room-wide statistics are for the host");
+  }
+  SfuCall("router.stats", {{"routerId", room.router_id}},
+          [this, sid = s.id, room_id = room.id, user = s.user_id, scope,
+           rid = m.request_id](media::SfuReply reply) {
+            if (!reply.ok) {
+              SendError(sid, Error(reply.error_code, reply.error_message), rid);
+              return;
+            }
+            // Each object is attributed to its participant; "self" keeps only the caller's.
+            auto owner_of = [this](const auto& index, const std::string& id) -> std::string {
+              auto it = index.find(id);
+              return it == index.end() ? std::string() : it->second.second;
+            };
+            auto pick = [&](const Json& list, const char* id_field, const auto& index) {
+              Json out = Json::array();
+              if (!list.is_array()) return out;
+              for (const auto& item : list) {
+                std::string owner = owner_of(index, item.value(id_field, ""));
+                if (owner.empty() || (scope == "self" && owner != user)) continue;
+                Json copy = item;
+                copy["userId"] = owner;
+                out.push_back(std::move(copy));
+              }
+              return out;
+            };
+            Send(sid, "stats",
+                 {{"roomId", room_id},
+                  {"scope", scope},
+                  {"timestamp", NowUnixMillis()},
+                  {"transports", pick(reply.data["transports"], "transportId", transports_)},
+                  {"producers", pick(reply.data["producers"], "producerId", producers_)},
+                  {"consumers", pick(reply.data["consumers"], "consumerId", consumers_)}},
+                 rid);
+          });
 }
 
 // --- notifications from the SFU ----------------------------------------------------------------

@@ -83,6 +83,7 @@ class SignalingHub {
   void HandleDeleteChat(SessionState& s, const ClientMessage& m);
   void HandleMute(SessionState& s, const ClientMessage& m);
   void HandleRemove(SessionState& s, const ClientMessage& m);
+  void HandleGetStats(SessionState& s, const ClientMessage& m);
 
   // Sends the request to the SFU and runs `done` on the hub thread with the reply.
   void SfuCall(const std::string& method, Json data, std::function<void(media::SfuReply)> done);

@@ -4,7 +4,7 @@
 // The REST API confirms each change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { poll, shot, T, useWebSuite } from '../lib/webapp.mjs';
+import { layoutReport, PHONE, poll, shot, T, useWebSuite } from '../lib/webapp.mjs';
 import { inviteMember, signup } from '../lib/api.mjs';
 import { step } from '../lib/util.mjs';
 
@@ -101,6 +101,26 @@ test('owner upgrades to Business, changes a member\'s role; the audit log shows 
     assert.equal(api.body.items.length, 1);
     assert.deepEqual({ from: api.body.items[0].details.from, to: api.body.items[0].details.to }, { from: 'viewer', to: 'moderator' });
     await shot(page, '09-audit-log', { phone: 'resize' });
+  }, ctx);
+
+  await step('phone width (390 px): the admin tabs and the dashboard have no horizontal overflow', async () => {
+    const desktop = page.viewportSize();
+    await page.setViewportSize(PHONE);
+    try {
+      for (const tab of ['Members', 'Workspaces & rooms', 'Plan & usage', 'Audit log', 'API keys']) {
+        await subnav.getByRole('link', { name: tab }).click();
+        await page.locator('.subnav-link[aria-current="page"]').filter({ hasText: tab }).waitFor();
+        await page.locator('.loading').waitFor({ state: 'detached' });
+        const l = await layoutReport(page);
+        assert.ok(l.scrollWidth <= PHONE.width, `${tab}: scrollWidth ${l.scrollWidth} > ${PHONE.width}; overflowing: ${l.overflowing.join(', ')}`);
+      }
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rooms' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Beta Capital' }).waitFor();
+      const l = await layoutReport(page);
+      assert.ok(l.scrollWidth <= PHONE.width, `dashboard: scrollWidth ${l.scrollWidth}; overflowing: ${l.overflowing.join(', ')}`);
+    } finally {
+      await page.setViewportSize(desktop);
+    }
   }, ctx);
 
   assert.deepEqual(app.pageErrors(), [], 'no uncaught exceptions in the pages');

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useApi } from '../context/ApiContext';
 import { ApiError } from '../core/errors';
 import { ErrorBanner, Field } from './ui';
@@ -13,6 +13,12 @@ export function AuthForm({ mode, fixedEmail, onDone, submitLabel }: { mode: Auth
   const [displayName, setDisplayName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+
+  // an answer to the previous submission is stale once the user edits the form
+  const edit = (set: (v: string) => void) => (e: ChangeEvent<HTMLInputElement>) => {
+    set(e.target.value);
+    if (error) setError(null);
+  };
 
   const fieldError = (field: string) =>
     error instanceof ApiError && error.code === 'validation_failed' && error.details?.field === field ? error.message : null;
@@ -44,7 +50,7 @@ export function AuthForm({ mode, fixedEmail, onDone, submitLabel }: { mode: Auth
           required
           maxLength={100}
           value={displayName}
-          onChange={(e) => setDisplayName(e.target.value)}
+          onChange={edit(setDisplayName)}
           error={fieldError('displayName')}
         />
       )}
@@ -57,7 +63,7 @@ export function AuthForm({ mode, fixedEmail, onDone, submitLabel }: { mode: Auth
         maxLength={254}
         value={email}
         readOnly={!!fixedEmail}
-        onChange={(e) => setEmail(e.target.value)}
+        onChange={edit(setEmail)}
         hint={fixedEmail ? 'The invitation was sent to this address.' : undefined}
         error={fieldError('email')}
       />
@@ -69,7 +75,7 @@ export function AuthForm({ mode, fixedEmail, onDone, submitLabel }: { mode: Auth
         required
         minLength={mode === 'signup' ? 8 : undefined}
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onChange={edit(setPassword)}
         hint={mode === 'signup' ? 'At least 8 characters.' : undefined}
         error={fieldError('password')}
       />
