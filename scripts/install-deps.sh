@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need from Debian bookworm packages.
 # Idempotent: packages already present are skipped; safe to run as root on a bare machine.
+# Then builds libsrtp2 against OpenSSL (scripts/build-libsrtp.sh, cached in build/deps).
 set -euo pipefail
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "run as root (or via sudo)" >&2; exit 1; fi; }
@@ -37,3 +38,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+# libsrtp2 built against OpenSSL from Debian's own source package into build/deps/libsrtp
+# (Debian's binary libsrtp2 uses NSS: several times slower per packet). Cached: a no-op in
+# well under a second once built. libsrtp2-dev above stays as CMake's fallback.
+"$(dirname "$0")/build-libsrtp.sh"

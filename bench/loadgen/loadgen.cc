@@ -60,6 +60,7 @@ struct Options {
   std::string json_path;
   int consent_ms = 2500;
   int rcvbuf = 0;
+  int poll_us = 1000;
   std::string label;
 };
 
@@ -129,6 +130,26 @@ std::string LoadAvg() {
   std::string a, b, c;
   f >> a >> b >> c;
   return a + " " + b + " " + c;
+}
+
+// Per-CPU busy and total jiffies from /proc/stat (cpu0, cpu1, ...).
+std::vector<std::pair<uint64_t, uint64_t>> ReadCpuBusy() {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  std::ifstream f("/proc/stat");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("cpu", 0) != 0 || line.size() < 4 || !std::isdigit(static_cast<unsigned char>(line[3]))) continue;
+    std::istringstream in(line);
+    std::string name;
+    in >> name;
+    uint64_t v, total = 0, idle = 0;
+    for (int i = 0; in >> v; ++i) {
+      total += v;
+      if (i == 3 || i == 4) idle += v;  // idle, iowait
+    }
+    out.push_back({total - idle, total});
+  }
+  return out;
 }
 
 struct UdpDrops {
@@ -562,8 +583,9 @@ class Participant {
       shared_->events["layers-changed"]++;
     } else if (event == "consumer-closed" || event == "removed" || event == "room-closed" ||
                event == "producer-closed" || event == "producer-paused") {
-      shared_->events[event]++;
-      if (event != "producer-paused") Fail("server event " + event);
+      std::string why = d.value("reason", d.value("by", std::string()));
+      shared_->events[event + (why.empty() ? "" : " (" + why + ")")]++;
+      if (event != "producer-paused") Fail("server event " + event + (why.empty() ? "" : " (" + why + ")"));
     }
   }
 
@@ -613,13 +635,14 @@ struct Snapshot {
   std::array<uint64_t, HostSender::kStreams> host_bytes{};
   std::vector<PeerCounters> viewers;
   UdpDrops drops;
+  std::vector<std::pair<uint64_t, uint64_t>> cpus;
 };
 
 double Percentile(std::vector<uint32_t>& v, double p) {
   if (v.empty()) return 0;
   const std::size_t k = std::min(v.size() - 1, static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size())));
   std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k] / 1000.0;  // µs
+  return v[k];  // µs
 }
 
 class Runner {
@@ -649,7 +672,7 @@ class Runner {
     for (int i = 0; i < max_viewers; ++i) {
       PeerMode mode = PeerMode::kCheap;
       if (i == 0 && o_.probe) mode = PeerMode::kProbe;
-      else if (i <= o_.full - (o_.probe ? 0 : 1)) mode = PeerMode::kFull;
+      else if (i < o_.full) mode = PeerMode::kFull;
       viewers_.push_back(std::make_unique<Participant>(&loop_, &shared_, setup.viewers[static_cast<std::size_t>(i)],
                                                        i, mode, false));
       if (mode == PeerMode::kProbe) viewers_.back()->SetLatencySink(&latency_);
@@ -686,8 +709,19 @@ class Runner {
     while (MonoMs() < end) Step();
   }
 
+  // One loop turn. With poll_us > 0 the loop does not block in epoll_wait: it takes what
+  // is ready, then sleeps poll_us. Each epoll_wait then returns hundreds of sockets, and
+  // the server's sends do not have to wake a sleeping receiver per packet (on loopback
+  // that wake-up is charged to the sender). Delay figures are unaffected: the probe reads
+  // kernel receive timestamps.
   void Step() {
-    loop_.RunOnce(5);
+    if (o_.poll_us > 0) {
+      loop_.RunOnce(0);
+      timespec ts{0, static_cast<long>(o_.poll_us) * 1000};
+      nanosleep(&ts, nullptr);
+    } else {
+      loop_.RunOnce(5);
+    }
     const int64_t now = MonoMs();
     if (now >= next_tick_) {
       next_tick_ = now + 20;
@@ -736,14 +770,14 @@ class Runner {
     HostSender* hs = host_->sender();
     quiesce_ms_.clear();
     hs->SetPaused(true);
-    Quiesce();
+    Quiesce(1500);
     const Snapshot a = Take();
     latency_.clear();
     SetProbeRecording(true);
     hs->SetPaused(false);
     RunFor(static_cast<int64_t>(o_.seconds) * 1000);
     hs->SetPaused(true);
-    Quiesce();
+    Quiesce(8000);  // a saturated server may hold seconds of input in its socket
     SetProbeRecording(false);
     const Snapshot b = Take();
     hs->SetPaused(false);
@@ -760,13 +794,15 @@ class Runner {
     return t;
   }
 
-  // With the host paused, runs until no viewer received anything for 100 ms (at most
-  // 1.5 s: longer and the SFU would deem the simulcast layers inactive).
-  void Quiesce() {
+  // With the host paused, runs until no viewer received anything for 100 ms. Before the
+  // window at most 1.5 s (longer and the SFU would deem the simulcast layers inactive);
+  // if that cap is hit, packets sent before the window arrive inside it and the
+  // host-count loss is biased low: seqLossPct (by RTP sequence numbers) is not.
+  void Quiesce(int64_t max_ms) {
     const int64_t start = MonoMs();
     uint64_t last = TotalReceived();
     int64_t last_change = start;
-    while (MonoMs() - start < 1500) {
+    while (MonoMs() - start < max_ms) {
       Step();
       const uint64_t t = TotalReceived();
       if (t != last) {
@@ -802,6 +838,7 @@ class Runner {
       s.viewers.push_back(viewers_[i]->peer() ? viewers_[i]->peer()->counters() : PeerCounters{});
     }
     s.drops = ReadUdpDrops(shared_.media_port);
+    s.cpus = ReadCpuBusy();
     return s;
   }
 
@@ -814,6 +851,8 @@ class Runner {
     const double gu = static_cast<double>(b.self.utime - a.self.utime) / tck;
     const double gs = static_cast<double>(b.self.stime - a.self.stime) / tck;
     uint64_t video_pk = 0, audio_pk = 0, bytes = 0, expected = 0, rtx = 0, other = 0, rtcp = 0;
+    uint64_t seq_expected = 0;
+    double worst_seq = 0;
     int receiving = 0, lossy = 0;
     double worst = 0;
     Json full = Json::array();
@@ -834,6 +873,10 @@ class Runner {
                            (b.host_packets[3] - a.host_packets[3]);
       expected += exp;
       if (v > 0 && au > 0) ++receiving;
+      const uint64_t sx = (x.video_ext_seq == 0 ? 0 : y.video_ext_seq - x.video_ext_seq) +
+                          (x.audio_ext_seq == 0 ? 0 : y.audio_ext_seq - x.audio_ext_seq);
+      seq_expected += sx;
+      if (sx > 0) worst_seq = std::max(worst_seq, 100.0 * (1.0 - static_cast<double>(v + au) / static_cast<double>(sx)));
       const double loss = exp == 0 ? 0 : 100.0 * (1.0 - static_cast<double>(v + au) / static_cast<double>(exp));
       worst = std::max(worst, loss);
       if (loss > 1.0) ++lossy;
@@ -850,6 +893,12 @@ class Runner {
                         {"srReceived", y.sr_received - x.sr_received},
                         {"srtpFailures", y.srtp_failures - x.srtp_failures}});
       }
+    }
+    Json cpu_busy = Json::array();
+    for (std::size_t i = 0; i < a.cpus.size() && i < b.cpus.size(); ++i) {
+      const double busy = static_cast<double>(b.cpus[i].first - a.cpus[i].first);
+      const double total = static_cast<double>(b.cpus[i].second - a.cpus[i].second);
+      cpu_busy.push_back(total > 0 ? 100.0 * busy / total : 0.0);
     }
     const uint64_t fwd = video_pk + audio_pk;
     const double loss_pct = expected == 0 ? 0 : 100.0 * (1.0 - static_cast<double>(fwd) / static_cast<double>(expected));
@@ -893,6 +942,8 @@ class Runner {
         {"unexpectedSsrcPackets", other},
         {"lossPct", loss_pct},
         {"worstViewerLossPct", worst},
+        {"seqLossPct", seq_expected == 0 ? 0.0 : 100.0 * (1.0 - static_cast<double>(fwd) / static_cast<double>(seq_expected))},
+        {"worstViewerSeqLossPct", worst_seq},
         {"serverCpu",
          {{"userSeconds", su},
           {"systemSeconds", ss},
@@ -911,7 +962,7 @@ class Runner {
           {"p50", Percentile(lat, 50)},
           {"p95", Percentile(lat, 95)},
           {"p99", Percentile(lat, 99)},
-          {"max", lat.empty() ? 0.0 : *std::max_element(lat.begin(), lat.end()) / 1000.0}}},
+          {"max", lat.empty() ? 0.0 : static_cast<double>(*std::max_element(lat.begin(), lat.end()))}}},
         {"joinMs", {{"p50", pct(0.5)}, {"p95", pct(0.95)}, {"max", join_ms.empty() ? 0.0 : join_ms.back()}}},
         {"hostSent", host_sent},
         {"hostFeedback",
@@ -929,6 +980,7 @@ class Runner {
           {"rcvbufErrorsAll", b.drops.rcvbuf_errors - a.drops.rcvbuf_errors}}},
         {"fullViewers", full},
         {"quiesceMs", quiesce_ms_},
+        {"cpuBusyPct", cpu_busy},
         {"loadavgBefore", load_before},
         {"loadavgAfter", load_after},
     };
@@ -938,13 +990,13 @@ class Runner {
   void PrintRow(const Json& r) {
     const Json& c = r["serverCpu"];
     const Json& l = r["latencyUs"];
-    std::printf("N=%-4d ready %d/%d recv %d | fwd %.0f pkt/s %.1f Mbit/s | loss %.3f%% (worst %.2f%%) | server CPU %.1f%% "
+    std::printf("N=%-4d ready %d/%d recv %d | fwd %.0f pkt/s %.1f Mbit/s | loss %.3f%% (worst %.2f%%, by seq %.3f%%) | server CPU %.1f%% "
                 "(usr %.1f sys %.1f) %.2f us/pkt (usr %.2f sys %.2f) | delay p50 %.2f p95 %.2f p99 %.2f max %.2f ms | "
                 "gen CPU %.1f%% | load %s\n",
                 r["viewers"].get<int>(), r["viewersReady"].get<int>(), r["viewers"].get<int>(),
                 r["viewersReceiving"].get<int>(), r["forwardedPacketsPerSecond"].get<double>(),
                 r["forwardedMbps"].get<double>(), r["lossPct"].get<double>(), r["worstViewerLossPct"].get<double>(),
-                c["pctOfOneCore"].get<double>(), c["userPct"].get<double>(), c["systemPct"].get<double>(),
+                r["seqLossPct"].get<double>(), c["pctOfOneCore"].get<double>(), c["userPct"].get<double>(), c["systemPct"].get<double>(),
                 c["usPerForwardedPacket"].get<double>(), c["userUsPerForwardedPacket"].get<double>(),
                 c["systemUsPerForwardedPacket"].get<double>(), l["p50"].get<double>() / 1000,
                 l["p95"].get<double>() / 1000, l["p99"].get<double>() / 1000, l["max"].get<double>() / 1000,
@@ -954,15 +1006,16 @@ class Runner {
   }
 
   void PrintTable() {
-    std::printf("\n%6s %6s %9s %8s %8s %8s %9s %8s %8s %8s %8s %8s %8s %8s %8s\n", "N", "recv", "fwd pk/s", "Mbit/s",
-                "loss%", "worst%", "srvCPU%", "usr%", "sys%", "us/pkt", "%/strm", "p50 ms", "p95 ms", "p99 ms", "max ms");
+    std::printf("\n%6s %6s %9s %8s %8s %8s %8s %9s %8s %8s %8s %8s %8s %8s %8s %8s\n", "N", "recv", "fwd pk/s",
+                "Mbit/s", "loss%", "worst%", "seqloss%", "srvCPU%", "usr%", "sys%", "us/pkt", "%/strm", "p50 ms", "p95 ms", "p99 ms", "max ms");
     for (const auto& r : results_) {
       const Json& c = r["serverCpu"];
       const Json& l = r["latencyUs"];
-      std::printf("%6d %6d %9.0f %8.1f %8.3f %8.2f %9.1f %8.1f %8.1f %8.2f %8.3f %8.2f %8.2f %8.2f %8.2f\n",
+      std::printf("%6d %6d %9.0f %8.1f %8.3f %8.2f %8.3f %9.1f %8.1f %8.1f %8.2f %8.3f %8.2f %8.2f %8.2f %8.2f\n",
                   r["viewers"].get<int>(), r["viewersReceiving"].get<int>(),
                   r["forwardedPacketsPerSecond"].get<double>(), r["forwardedMbps"].get<double>(),
-                  r["lossPct"].get<double>(), r["worstViewerLossPct"].get<double>(), c["pctOfOneCore"].get<double>(),
+                  r["lossPct"].get<double>(), r["worstViewerLossPct"].get<double>(), r["seqLossPct"].get<double>(),
+                  c["pctOfOneCore"].get<double>(),
                   c["userPct"].get<double>(), c["systemPct"].get<double>(), c["usPerForwardedPacket"].get<double>(),
                   c["pctPerForwardedStream"].get<double>(), l["p50"].get<double>() / 1000,
                   l["p95"].get<double>() / 1000, l["p99"].get<double>() / 1000, l["max"].get<double>() / 1000);
@@ -990,6 +1043,7 @@ class Runner {
           {"fullViewers", o_.full},
           {"probe", o_.probe},
           {"consentIntervalMs", o_.consent_ms},
+          {"pollUs", o_.poll_us},
           {"video", {{"rids", {"r0", "r1", "r2"}},
                      {"bitrateBps", shared_.media.bitrate_bps},
                      {"fps", shared_.media.fps},
@@ -1034,6 +1088,7 @@ constexpr const char* kUsage = R"(tr_loadgen: broadcast load on a running tradin
   --join-timeout S        per phase (default 30 + 0.2 × N)
   --consent-ms MS         consent check interval per viewer (default 2500, jittered)
   --rcvbuf BYTES          SO_RCVBUF of each viewer socket (default: system)
+  --poll-us US            receive loop period (default 1000; 0 = block in epoll_wait)
   --label TEXT            stored in the JSON
   --verbose
 The server must run with high rate limits (--rate-limit-auth 100000 --rate-limit-api
@@ -1085,6 +1140,8 @@ Options ParseArgs(int argc, char** argv) {
       o.consent_ms = std::clamp(std::atoi(next().c_str()), 100, 20'000);
     } else if (a == "--rcvbuf") {
       o.rcvbuf = std::max(0, std::atoi(next().c_str()));
+    } else if (a == "--poll-us") {
+      o.poll_us = std::clamp(std::atoi(next().c_str()), 0, 20'000);
     } else if (a == "--label") {
       o.label = next();
     } else if (a == "--verbose") {

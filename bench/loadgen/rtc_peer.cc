@@ -266,9 +266,11 @@ void RtcPeer::HandleDatagram(uint8_t* data, std::size_t len, std::size_t real_le
   if (ssrc == video_ssrc_) {
     ++c_.video_packets;
     c_.video_bytes += real_len;
+    TrackExtSeq(c_.video_ext_seq, video_seq_started_, ReadU16(data + 2));
   } else if (ssrc == audio_ssrc_) {
     ++c_.audio_packets;
     c_.audio_bytes += real_len;
+    TrackExtSeq(c_.audio_ext_seq, audio_seq_started_, ReadU16(data + 2));
   } else if (ssrc == video_rtx_ssrc_ && ssrc != 0) {
     ++c_.rtx_packets;
   } else {
@@ -283,6 +285,16 @@ void RtcPeer::HandleDatagram(uint8_t* data, std::size_t len, std::size_t real_le
     }
     HandleRtpDecrypted(data, n, rx_real_ns);
   }
+}
+
+void RtcPeer::TrackExtSeq(uint64_t& ext, bool& started, uint16_t seq) {
+  if (!started) {
+    started = true;
+    ext = (uint64_t{1} << 32) + seq;  // room below for early reordering
+    return;
+  }
+  const int16_t delta = static_cast<int16_t>(seq - static_cast<uint16_t>(ext));
+  if (delta > 0) ext += static_cast<uint64_t>(delta);
 }
 
 void RtcPeer::HandleStun(const uint8_t* data, std::size_t len) {
@@ -346,8 +358,8 @@ void RtcPeer::HandleRtpDecrypted(uint8_t* data, std::size_t len, int64_t rx_real
       ++markers_seen_;
       const int64_t sent = static_cast<int64_t>(ReadU64(m + 4));
       if (record_latency_ && latency_sink_ && latency_sink_->size() < latency_sink_->capacity()) {
-        const int64_t d = rx_real_ns - sent;
-        latency_sink_->push_back(static_cast<uint32_t>(std::clamp<int64_t>(d, 0, 0xFFFFFFFF)));
+        const int64_t d_us = (rx_real_ns - sent) / 1000;
+        latency_sink_->push_back(static_cast<uint32_t>(std::clamp<int64_t>(d_us, 0, 0xFFFFFFFF)));
       }
     }
   }

@@ -47,6 +47,10 @@ struct PeerCounters {
   uint64_t video_bytes = 0;
   uint64_t audio_packets = 0;
   uint64_t audio_bytes = 0;
+  // Extended highest RTP sequence number seen per stream (read from the plaintext header,
+  // all modes): expected packets by sequence = its progress, as an RTCP RR counts.
+  uint64_t video_ext_seq = 0;
+  uint64_t audio_ext_seq = 0;
   uint64_t rtx_packets = 0;
   uint64_t other_rtp_packets = 0;  // an SSRC we did not expect
   uint64_t rtcp_packets = 0;
@@ -106,7 +110,7 @@ class RtcPeer : public FdHandler, private media::DtlsTransport::Listener {
   // Sender: decrypted RTCP compound packets.
   std::function<void(const uint8_t* data, std::size_t len)> on_rtcp;
 
-  // Probe: where forwarding delays (ns) go while recording.
+  // Probe: where forwarding delays (µs) go while recording.
   void SetLatencySink(std::vector<uint32_t>* sink) { latency_sink_ = sink; }
   void SetRecordLatency(bool on) { record_latency_ = on; }
   uint64_t markers_seen() const { return markers_seen_; }
@@ -147,6 +151,7 @@ class RtcPeer : public FdHandler, private media::DtlsTransport::Listener {
 
   void SendBinding(bool use_candidate);
   void Write(const uint8_t* data, std::size_t len);
+  static void TrackExtSeq(uint64_t& ext, bool& started, uint16_t seq);
   void HandleDatagram(uint8_t* data, std::size_t len, std::size_t real_len, int64_t rx_real_ns);
   void HandleStun(const uint8_t* data, std::size_t len);
   void HandleRtpDecrypted(uint8_t* data, std::size_t len, int64_t rx_real_ns);
@@ -174,6 +179,8 @@ class RtcPeer : public FdHandler, private media::DtlsTransport::Listener {
   std::optional<media::SrtpSession> srtp_out_;
   uint64_t rng_;
 
+  bool video_seq_started_ = false;
+  bool audio_seq_started_ = false;
   uint32_t video_ssrc_ = 0;
   uint32_t video_rtx_ssrc_ = 0;
   uint32_t audio_ssrc_ = 0;

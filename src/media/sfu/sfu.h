@@ -36,10 +36,13 @@
 //                                                               producers: [...], consumers: [...]}
 //                        (transports: transportId, iceState, dtlsState, iceSelectedTuple,
 //                         srtpCipher, bytes/packets received/sent, rtp/rtcp counters, dropped*
-//                         counters, producerIds, consumerIds; producers: per stream ssrc, rid,
-//                         packetCount, byteCount, packetsLost, jitter, keyFrame*; consumers:
+//                         counters, producerIds, consumerIds, transportCc {packets, duplicates,
+//                         late, feedbackPackets}; producers: per stream ssrc, rid,
+//                         packetCount, byteCount, packetsLost, jitter, keyFrame*,
+//                         nackPacketsSent, packetsRepaired, rtxDiscarded; consumers:
 //                         ssrc, packetsSent, bytesSent, roundTripTime (ms, from RR), fractionLost,
-//                         packetsLost, currentLayer, paused, ...)
+//                         packetsLost, currentLayer, paused, nackedPackets,
+//                         retransmittedPackets, ...)
 //   sfu.stats            {}                                  → {workers: [{index, udpPort, tcpPort,
 //                                                               routers, transports, producers,
 //                                                               consumers, packetsIn, bytesIn,

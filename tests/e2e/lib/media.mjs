@@ -70,32 +70,8 @@ export async function waitTopLayerReceived(host, viewer, source, { topRid = 'r2'
   throw new Error(`${viewer.name}: ${source}: expected to decode the host's top layer ${topRid ?? ''} (${last?.host}), got ${last?.viewer} within ${timeoutMs} ms; ${JSON.stringify(last)}`);
 }
 
-/**
- * Waits until the viewer's decoded frame size of `source` equals the host's highest layer that is
- * being sent. Returns {viewer: WxH, host: WxH, layers}.
- */
-export async function waitResolutionMatches(host, viewer, source, timeoutMs = 25_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last = null;
-  for (let i = 0; i < 200 && Date.now() < deadline; i++) {
-    const layers = await activeLayers(host, source);
-    const vs = await viewer.stats();
-    const c = consumerOf(vs, source);
-    const top = layers[0];
-    last = {
-      viewer: c && c.frameWidth ? `${c.frameWidth}x${c.frameHeight}` : null,
-      host: top ? `${top.frameWidth}x${top.frameHeight}` : null,
-      hostLayers: layers.map((l) => `${l.rid}:${l.frameWidth}x${l.frameHeight}@${l.framesPerSecond}fps ${l.qualityLimitationReason}`),
-      viewerFramesDecoded: c?.framesDecoded,
-    };
-    if (top && c && c.frameWidth === top.frameWidth && c.frameHeight === top.frameHeight) return last;
-    await sleep(400);
-  }
-  throw new Error(`${viewer.name}: ${source} resolution never matched the host's highest sent layer within ${timeoutMs} ms: expected ${last?.host}, got ${last?.viewer} (${JSON.stringify(last)})`);
-}
-
 /** Asserts that frames keep being decoded (framesDecoded grows over `ms`). */
-export async function assertStillDecoding(viewer, source, ms = 1500) {
+export async function assertStillDecoding(viewer, source, ms = 3000) {
   const a = consumerOf(await viewer.stats(), source);
   await sleep(ms);
   const b = consumerOf(await viewer.stats(), source);

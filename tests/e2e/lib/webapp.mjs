@@ -89,6 +89,25 @@ export async function launchWebApp(opts = {}) {
 
 // Runs in every page before the app: remembers the page's RTCPeerConnections (mediasoup-client
 // creates one per transport) so the test can call getStats() on them in the page.
+// Caps what getDisplayMedia captures to `max` (the size of the simulated display): Chromium's
+// fake screen delivers whatever size the page asks for (2560x1440 for "Sharp text"), and
+// encoding plus decoding that in software is more than a 2-core machine shares comfortably
+// with everything else.
+function displaySizeHook(max) {
+  const md = navigator.mediaDevices;
+  if (!md || !md.getDisplayMedia || md.__trCapped) return;
+  const orig = md.getDisplayMedia.bind(md);
+  md.getDisplayMedia = (constraints = {}) => {
+    const v = typeof constraints.video === 'object' ? { ...constraints.video } : {};
+    v.width = { ...(typeof v.width === 'object' ? v.width : {}), max: max.width };
+    v.height = { ...(typeof v.height === 'object' ? v.height : {}), max: max.height };
+    if (v.width.ideal > max.width) v.width.ideal = max.width;
+    if (v.height.ideal > max.height) v.height.ideal = max.height;
+    return orig({ ...constraints, video: v });
+  };
+  md.__trCapped = true;
+}
+
 function peerConnectionHook() {
   const P = window.RTCPeerConnection;
   if (!P || window.__trPcs) return;
@@ -118,9 +137,10 @@ function contextOptions(phone, ip) {
   };
 }
 
-async function prepareContext(context, srv) {
+async function prepareContext(context, srv, { displaySize } = {}) {
   await context.grantPermissions(['camera', 'microphone', 'clipboard-read', 'clipboard-write'], { origin: srv.url });
   await context.addInitScript(peerConnectionHook);
+  if (displaySize) await context.addInitScript(displaySizeHook, displaySize);
   context.setDefaultTimeout(T.ui);
   context.setDefaultNavigationTimeout(T.nav);
 }
@@ -162,10 +182,11 @@ export class WebApp {
   /**
    * A new browser context (a separate person: storage, permissions, client address) with one
    * page. `phone: true` = 390x844, touch, mobile viewport; otherwise 1280x800.
+   * `displaySize: {width, height}` = the size of the display that screen sharing captures.
    */
-  async user(srv, name, { phone = false, ip = nextIp() } = {}) {
+  async user(srv, name, { phone = false, ip = nextIp(), displaySize } = {}) {
     const context = await this.browser.browser.newContext(contextOptions(phone, ip));
-    await prepareContext(context, srv);
+    await prepareContext(context, srv, { displaySize });
     const u = new WebUser(this, srv, name, context, { phone, ip });
     await u.attach(await context.newPage());
     this.users.push(u);
@@ -380,11 +401,12 @@ export class WebUser {
     });
   }
 
-  /** State of a <video> matched by its aria-label (currentTime, size, visibility box). */
+  /** State of a <video> matched by its aria-label (currentTime, size, visibility box), or null. */
   async videoState(label, page = this.page) {
-    const v = page.locator(`video[aria-label="${label}"]`).first();
-    if ((await v.count()) === 0) return null;
-    return v.evaluate((el) => {
+    // page.evaluate, not a locator: no actionability wait, one round trip
+    return page.evaluate((l) => {
+      const el = [...document.querySelectorAll('video')].find((v) => v.getAttribute('aria-label') === l);
+      if (!el) return null;
       const r = el.getBoundingClientRect();
       const q = el.getVideoPlaybackQuality ? el.getVideoPlaybackQuality() : null;
       return {
@@ -394,7 +416,7 @@ export class WebUser {
         box: { x: r.x, y: r.y, width: r.width, height: r.height },
         viewport: { width: window.innerWidth, height: window.innerHeight },
       };
-    });
+    }, label);
   }
 }
 

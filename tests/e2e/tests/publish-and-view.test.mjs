@@ -101,7 +101,7 @@ test('host publishes camera + microphone + screen, two viewers see and hear them
   const softFailures = [];
   await step('viewers receive the host\'s top camera layer (r2) and the full screen size', async () => {
     for (const v of viewers) {
-      const cam = await waitTopLayerReceived(host, v, 'camera', { topRid: 'r2' });
+      const cam = await waitTopLayerReceived(host, v, 'camera', { topRid: 'r2', timeoutMs: 30_000 });
       console.log(`# ${v.name} camera: ${JSON.stringify(cam)}`);
       const scr = await waitTopLayerReceived(host, v, 'screen', { topRid: null, timeoutMs: 10_000 });
       console.log(`# ${v.name} screen: ${JSON.stringify(scr)}`);

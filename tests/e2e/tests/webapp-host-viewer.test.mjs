@@ -65,7 +65,8 @@ async function goLive(host, { screen }) {
 test('desktop: host signs up, goes live with camera, microphone and screen; invited viewer watches, switches quality, chats; host ends the room', { timeout: 150_000 }, async () => {
   const { srv, app } = suite;
   const ctx = { srv, browser: app };
-  const host = await app.user(srv, 'host');
+  // the host's display: 1280x720 (what screen sharing captures)
+  const host = await app.user(srv, 'host', { displaySize: { width: 1280, height: 720 } });
   const hp = host.page;
   const orgName = 'Alpha Desk';
   const wsName = 'Day Trading';
@@ -125,7 +126,7 @@ test('desktop: host signs up, goes live with camera, microphone and screen; invi
     const outbound = await poll(async () => {
       const o = await host.outboundVideo();
       return o.some((s) => s.framesEncoded > 0 && s.contentType === 'screenshare') ? o : null;
-    }, { timeoutMs: T.media, what: 'host encodes the screen' }).catch(async () => host.outboundVideo());
+    }, { timeoutMs: T.media, what: 'host encodes the screen' });
     console.log(`# host outbound video: ${JSON.stringify(outbound)}`);
     const screenTrack = await hp.evaluate(() => {
       const v = document.querySelector('video[aria-label="Your screen (preview)"]');
@@ -133,6 +134,8 @@ test('desktop: host signs up, goes live with camera, microphone and screen; invi
       return t ? { contentHint: t.contentHint, settings: t.getSettings() } : null;
     });
     assert.equal(screenTrack?.contentHint, 'detail', '"Sharp text" sets contentHint detail');
+    assert.ok(screenTrack.settings.frameRate <= 15, `"Sharp text" captures at most 15 fps: ${JSON.stringify(screenTrack.settings)}`);
+    assert.equal(screenTrack.settings.width, 1280, `the whole 1280x720 display: ${JSON.stringify(screenTrack.settings)}`);
   }, ctx);
 
   let acceptUrl;
@@ -198,6 +201,12 @@ test('desktop: host signs up, goes live with camera, microphone and screen; invi
       return v.length >= 2 && v.every((x) => x.framesDecoded > 0) ? v : null;
     }, { timeoutMs: T.media, what: 'getStats: framesDecoded > 0 for screen and camera' });
     console.log(`# viewer: screen ${b.videoWidth}x${b.videoHeight}, camera ${cam.videoWidth}x${cam.videoHeight}; inbound ${JSON.stringify(stats)}`);
+    // "Sharp text" keeps the full resolution of the shared display
+    const sharp = await poll(async () => {
+      const s = await viewer.videoState('Host screen');
+      return s && s.videoWidth === 1280 && s.videoHeight === 720 ? s : null;
+    }, { timeoutMs: T.media, what: 'the screen share arrives at the full 1280x720' });
+    assert.equal(sharp.videoWidth, 1280);
     await vp.getByText('Screen share').waitFor();
     assert.equal(await vp.getByRole('button', { name: 'Go live' }).count(), 0, 'a viewer has no studio controls');
     await shot(vp, '05-room-viewer');
@@ -456,6 +465,22 @@ test('phone (390x844): invited viewer signs up, watches, switches quality, chats
     assert.equal(await msg.evaluate((el) => el.classList.contains('chat-msg-marked')), true, 'host message marked');
     await assertNoHorizontalOverflow(vp, 'room with chat');
     await shot(vp, '06-chat', { prepare: () => vp.getByRole('textbox', { name: 'Message' }).scrollIntoViewIfNeeded() });
+  }, ctx);
+
+  await step('host pauses the camera: the phone shows "Audio only"; resumed, the video plays again', async () => {
+    const cam = hp.getByRole('toolbar', { name: 'Sources' }).locator('.source').filter({ hasText: 'Camera' });
+    await cam.getByRole('button', { name: 'Pause' }).click();
+    const overlay = vp.getByRole('status').filter({ has: vp.getByRole('heading', { name: 'Audio only' }) });
+    await overlay.waitFor({ timeout: T.media });
+    assert.equal(await vp.locator('video[aria-label="Host camera"]').count(), 0, 'no frozen video while the camera is paused');
+    await cam.getByRole('button', { name: 'Resume' }).click();
+    await overlay.waitFor({ state: 'detached', timeout: T.media });
+    await vp.locator('video[aria-label="Host camera"]').waitFor({ timeout: T.media });
+    const a = await poll(async () => {
+      const s = await viewer.videoState('Host camera');
+      return s && s.currentTime > 0 ? s : null;
+    }, { timeoutMs: T.media, what: 'camera plays again after resume' });
+    await poll(async () => (await viewer.videoState('Host camera')).currentTime > a.currentTime, { timeoutMs: T.media, what: 'currentTime advances after resume' });
   }, ctx);
 
   await step('host ends the room; the phone shows "room ended"', async () => {

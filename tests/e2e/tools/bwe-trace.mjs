@@ -3,13 +3,14 @@
 // estimate (availableOutgoingBitrate), each layer's size/fps/limitation and the SFU's receiver
 // reports (remote-inbound-rtp), and the viewer's decoded size.
 //
-//   node tools/bwe-trace.mjs [--viewer] [--tcp] [--seconds 12]
+//   node tools/bwe-trace.mjs [--viewers N] [--screen] [--tcp] [--seconds 12]
 import { startServer } from '../lib/server.mjs';
 import { launchBrowser } from '../lib/browser.mjs';
 import { inviteMember, setupRoom } from '../lib/api.mjs';
 
 const args = process.argv.slice(2);
-const withViewer = args.includes('--viewer');
+const nViewers = args.includes('--viewers') ? Number(args[args.indexOf('--viewers') + 1]) : (args.includes('--viewer') ? 1 : 0);
+const withScreen = args.includes('--screen');
 const tcpOnly = args.includes('--tcp');
 const seconds = Number(args[args.indexOf('--seconds') + 1]) || 12;
 
@@ -20,14 +21,15 @@ try {
   const host = await browser.participant(srv, hostUser, 'host');
   await host.connect();
   await host.join(room.id, 'host');
-  await host.publish({ camera: true });
+  await host.publish({ camera: true, microphone: withScreen, screen: withScreen });
   let viewer = null;
-  if (withViewer) {
+  for (let i = 0; i < Math.min(nViewers, 5); i++) {
     const vu = await inviteMember(srv, hostUser, org.id, 'viewer');
-    viewer = await browser.participant(srv, vu, 'viewer');
-    await viewer.connect();
-    await viewer.join(room.id, 'viewer');
-    await viewer.subscribeAll();
+    const v = await browser.participant(srv, vu, `viewer${i + 1}`);
+    await v.connect();
+    await v.join(room.id, 'viewer');
+    await v.subscribeAll();
+    viewer = viewer || v;
   }
   for (let i = 1; i <= Math.min(seconds, 120); i++) {
     await new Promise((r) => setTimeout(r, 1000));

@@ -170,6 +170,7 @@ const clientSpecs: ClientSpecs = {
   'delete-chat': { messageId: 'required' },
   'mute-participant': { userId: 'required', kind: 'optional' },
   'remove-participant': { userId: 'required' },
+  'get-stats': { scope: 'optional' },
 };
 
 type ServerSpecs = { [K in Exclude<P.ServerEventName, 'pong'>]: Spec<P.ServerEvents[K]> };
@@ -207,6 +208,7 @@ const serverSpecs: ServerSpecs = {
   'chat-deleted': { messageId: 'required', deletedBy: 'optional' },
   muted: { by: 'required', kind: 'required' },
   removed: { roomId: 'required', by: 'required' },
+  stats: { roomId: 'required', scope: 'required', timestamp: 'required', transports: 'required', producers: 'required', consumers: 'required' },
   error: { code: 'required', message: 'required', requestId: 'optional', retryAfter: 'optional' },
 };
 

@@ -78,6 +78,10 @@ export interface RemoveParticipantData {
   userId: string;
 }
 export type EmptyData = Record<string, never>;
+export interface GetStatsData {
+  /** `self` (default): the caller's own transports, producers and consumers; `room`: everyone's (presenters, owner/admin). */
+  scope?: 'self' | 'room';
+}
 
 export interface ClientEvents {
   authenticate: AuthenticateData;
@@ -99,6 +103,7 @@ export interface ClientEvents {
   'delete-chat': DeleteChatData;
   'mute-participant': MuteParticipantData;
   'remove-participant': RemoveParticipantData;
+  'get-stats': GetStatsData;
   ping: EmptyData;
 }
 export type ClientEventName = keyof ClientEvents;
@@ -233,6 +238,16 @@ export interface ErrorData {
   retryAfter?: number;
 }
 
+/** Server-side statistics (`get-stats` reply); counters are cumulative. */
+export interface StatsData {
+  roomId: string;
+  scope: 'self' | 'room';
+  timestamp: number;
+  transports: (JsonObject & { transportId: string; userId: string })[];
+  producers: (JsonObject & { producerId: string; userId: string })[];
+  consumers: (JsonObject & { consumerId: string; userId: string })[];
+}
+
 export interface ServerEvents {
   authenticated: AuthenticatedData;
   'room-joined': RoomJoinedData;
@@ -258,6 +273,7 @@ export interface ServerEvents {
   'chat-deleted': ChatDeletedData;
   muted: MutedData;
   removed: RemovedData;
+  stats: StatsData;
   pong: EmptyData;
   error: ErrorData;
 }
@@ -288,6 +304,7 @@ export interface ReplyMap {
   'delete-chat': null;
   'mute-participant': null;
   'remove-participant': null;
+  'get-stats': 'stats';
   ping: 'pong';
 }
 
@@ -316,6 +333,7 @@ export const REPLIES: ReplyMap = {
   'delete-chat': null,
   'mute-participant': null,
   'remove-participant': null,
+  'get-stats': 'stats',
   ping: 'pong',
 };
 

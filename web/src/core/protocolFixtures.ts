@@ -72,6 +72,14 @@ export const serverFixtures: { [K in keyof ServerEvents]: ServerEvents[K] } = {
   'chat-deleted': { messageId: 'm2', deletedBy: 'usr_host' },
   muted: { by: 'usr_host', kind: 'audio' },
   removed: { roomId: 'room_1', by: 'usr_host' },
+  stats: {
+    roomId: 'room_1',
+    scope: 'self',
+    timestamp: 1764129753000,
+    transports: [{ transportId: 't1', userId: 'usr_1', bytesReceived: 1200 }],
+    producers: [{ producerId: 'p1', userId: 'usr_1', packets: 10 }],
+    consumers: [{ consumerId: 'c1', userId: 'usr_1', packetsSent: 9 }],
+  },
   pong: {},
   error: { code: 'forbidden', message: 'no', requestId: 'r1', retryAfter: 2 },
 };

@@ -8,6 +8,7 @@ import {
   roomReducer,
   RoomSession,
   stageProducers,
+  isAudioOnly,
   type RoomAction,
   type RoomState,
   type SignalingLike,
@@ -161,6 +162,43 @@ describe('room state machine', () => {
     expect(stage.main?.producerId).toBe('scr');
     expect(stage.inset?.producerId).toBe('cam');
     expect(derivePhase(s)).toBe('live');
+  });
+
+  it('puts the camera on stage while the screen share is paused, and back', () => {
+    const base: RoomAction[] = [
+      { type: 'connected' },
+      { type: 'joined', data: joinedData([{ producerId: 'cam', kind: 'video', appData: { source: 'camera' } }]), self },
+      { type: 'new-producer', producerId: 'scr', userId: 'usr_host', kind: 'video', source: 'screen', paused: false },
+      { type: 'producer-paused', producerId: 'scr' },
+    ];
+    let s = run(base);
+    expect(stageProducers(s)).toMatchObject({ main: { producerId: 'cam' }, inset: null });
+    s = run([{ type: 'producer-paused', producerId: 'cam' }], s);
+    expect(stageProducers(s).main?.producerId).toBe('scr'); // both paused: the screen keeps the stage
+    s = run([{ type: 'producer-resumed', producerId: 'scr' }, { type: 'producer-resumed', producerId: 'cam' }], s);
+    expect(stageProducers(s)).toMatchObject({ main: { producerId: 'scr' }, inset: { producerId: 'cam' } });
+  });
+
+  it('is audio only when live with the microphone but no video showing', () => {
+    const s = run([
+      { type: 'connected' },
+      {
+        type: 'joined',
+        data: joinedData([
+          { producerId: 'cam', kind: 'video', appData: { source: 'camera' } },
+          { producerId: 'mic', kind: 'audio', appData: { source: 'microphone' } },
+        ]),
+        self,
+      },
+    ]);
+    expect(isAudioOnly(s)).toBe(false);
+    const paused = run([{ type: 'producer-paused', producerId: 'cam' }], s);
+    expect(paused.phase).toBe('live');
+    expect(isAudioOnly(paused)).toBe(true);
+    const closed = run([{ type: 'producer-closed', producerId: 'cam' }], s);
+    expect(isAudioOnly(closed)).toBe(true);
+    // everything paused is "host-paused", not audio only
+    expect(isAudioOnly(run([{ type: 'producer-paused', producerId: 'mic' }], paused))).toBe(false);
   });
 });
 

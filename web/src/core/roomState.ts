@@ -300,13 +300,25 @@ export function roomReducer(s: RoomState, a: RoomAction): RoomState {
   return phase === next.phase ? next : { ...next, phase };
 }
 
-/** The presenter's main (large) video: screen first, then camera. */
+/**
+ * The presenter's main (large) video: a live screen share first (camera in the inset), else
+ * the camera (a paused screen share does not keep a live camera off the stage).
+ */
 export function stageProducers(s: RoomState): { main: RemoteProducer | null; inset: RemoteProducer | null; audio: RemoteProducer[] } {
   const video = Object.values(s.producers).filter((p) => p.kind === 'video' && p.userId !== s.self?.userId);
   const screen = video.find((p) => p.source === 'screen') ?? null;
   const camera = video.find((p) => p.source !== 'screen') ?? null;
   const audio = Object.values(s.producers).filter((p) => p.kind === 'audio' && p.userId !== s.self?.userId);
-  return screen ? { main: screen, inset: camera, audio } : { main: camera, inset: null, audio };
+  if (screen && (!screen.paused || !camera || camera.paused)) return { main: screen, inset: camera, audio };
+  return { main: camera, inset: null, audio };
+}
+
+/** Live with sound but no video to show (the host's camera is off or paused). */
+export function isAudioOnly(s: RoomState): boolean {
+  if (s.phase !== 'live') return false;
+  const { main, inset, audio } = stageProducers(s);
+  const showing = (p: RemoteProducer | null) => !!p && !p.paused;
+  return !showing(main) && !showing(inset) && audio.some((p) => !p.paused);
 }
 
 export function isPresenterRole(role: string | undefined | null): boolean {

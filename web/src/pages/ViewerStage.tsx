@@ -5,7 +5,7 @@ import { QualityMenu } from '../components/QualityMenu';
 import { StatsOverlay } from '../components/StatsOverlay';
 import { useRoomContext } from '../context/RoomContext';
 import { choiceForLayer } from '../core/quality';
-import { stageProducers, type RoomState, type SourceStats } from '../core/room';
+import { isAudioOnly, stageProducers, type RoomState, type SourceStats } from '../core/room';
 import { useRemoteTrack } from '../hooks/useRoom';
 
 /** The stage overlay for every phase that is not plain "live". */
@@ -73,6 +73,12 @@ export function ViewerStage({ state, stats, showStats, setShowStats, unreachable
           </MovableInset>
         )}
         <PhaseOverlay state={state} onRetry={() => room.networkChanged()} unreachable={unreachable} />
+        {isAudioOnly(state) && (
+          <div className="stage-overlay stage-overlay-audio" role="status" aria-live="polite">
+            <h2>Audio only</h2>
+            <p>The host’s camera is off. You can still hear them.</p>
+          </div>
+        )}
         {hasAudio && (blocked || muted) && state.phase === 'live' && (
           <button type="button" className="unmute-button" onClick={unmute}>
             <SpeakerOffIcon />
@@ -90,7 +96,7 @@ export function ViewerStage({ state, stats, showStats, setShowStats, unreachable
         <button type="button" className="btn btn-small btn-ghost" aria-pressed={showStats} onClick={() => setShowStats(!showStats)}>
           Stats
         </button>
-        {stage.main?.paused === false && state.phase === 'live' && <span className="muted stage-note">{stage.main.source === 'screen' ? 'Screen share' : 'Camera'}</span>}
+        {state.phase === 'live' && <span className="muted stage-note">{stage.main?.paused === false ? (stage.main.source === 'screen' ? 'Screen share' : 'Camera') : isAudioOnly(state) ? 'Audio only' : null}</span>}
       </div>
     </div>
   );

@@ -422,7 +422,10 @@ TEST_F(SfuTest, ReceiverReportsToProducerAndSenderReportsToConsumer) {
                          }
                        }
                      }
-                     return got_sr && got_cname && s.sender->receiver_reports() > 0;
+                     // The first RR may come right after the first packet (seq 1000):
+                     // wait for one that saw more.
+                     return got_sr && got_cname && s.sender->receiver_reports() > 0 &&
+                            s.sender->last_rr_highest_seq() > 1000u;
                    },
                    5000));
   EXPECT_GT(s.sender->last_rr_highest_seq(), 1000u);
@@ -695,6 +698,52 @@ TEST_F(SfuTest, ProducerGapIsNackedAndTheRtxRepairReachesTheConsumer) {
   EXPECT_EQ(stream["packetsRepaired"], 1);
   EXPECT_GE(stream["nackPacketsSent"].get<int>(), 2);
   EXPECT_EQ(stream["packetsLost"], 0);
+}
+
+TEST_F(SfuTest, SimulcastRtxRepairIsBoundByRidAndForwarded) {
+  StartSfu();
+  std::vector<FakeVideoSender::Layer> layers(2);
+  for (int i = 0; i < 2; ++i) {
+    layers[i].ssrc = 60000000u + static_cast<uint32_t>(i) * 10;
+    layers[i].rid = "r" + std::to_string(i);
+    layers[i].fill = static_cast<uint8_t>(0xA0 + i);
+    layers[i].seq = static_cast<uint16_t>(100 + i * 20000);
+  }
+  Pub s = MakeProducer(this, layers);
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  Ok("consumer.setPreferredLayers",
+     {{"routerId", s.router}, {"consumerId", c["consumerId"]}, {"spatialLayer", 0}});
+  auto fill_of = [](const std::vector<uint8_t>& bytes) {
+    auto copy = bytes;
+    return RtpPacket::Parse(copy)->Payload().back();
+  };
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] {
+                     int n = 0;
+                     for (const auto& b : v->rtp()) n += fill_of(b) == 0xA0 ? 1 : 0;
+                     return n >= 5;
+                   },
+                   5000));
+  Take(v);
+  // The RTX SSRC (unsignaled) is learned from the RID the RTX packet carries.
+  s.sender->DropNextPackets(1);
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return s.sender->rtx_sent() >= 1; }, 3000));
+  Pump(s.sender.get(), [] { return false; }, 300);
+  std::set<uint16_t> seqs;
+  for (auto& bytes : Take(v)) {
+    if (fill_of(bytes) != 0xA0) continue;
+    seqs.insert(RtpPacket::Parse(bytes)->SequenceNumber());
+  }
+  ASSERT_GE(seqs.size(), 5u);
+  EXPECT_EQ(static_cast<std::size_t>(*seqs.rbegin() - *seqs.begin() + 1), seqs.size())
+      << "the repaired packet did not fill the viewer's gap";
+  Json stats = Ok("router.stats", {{"routerId", s.router}});
+  const Json& stream = stats["producers"][0]["streams"][0];
+  EXPECT_EQ(stream["packetsRepaired"], 1);
+  EXPECT_EQ(stream["rtxSsrc"], layers[0].ssrc + 1);
 }
 
 TEST_F(SfuTest, ConsumerNackIsAnsweredWithRtxCarryingTheOsn) {
