@@ -61,6 +61,7 @@ struct Options {
   int consent_ms = 2500;
   int rcvbuf = 0;
   int poll_us = 1000;
+  int full_drop_per_mille = 0;
   std::string label;
 };
 
@@ -524,6 +525,7 @@ class Participant {
       po.mode = mode_;
       po.consent_interval_ms = shared_->opts->consent_ms;
       po.rcvbuf_bytes = shared_->opts->rcvbuf;
+      po.drop_per_mille = shared_->opts->full_drop_per_mille;
       peer_ = std::make_unique<RtcPeer>(po);
       if (!peer_->Open(remote, loop_)) return Fail("UDP socket to " + remote.ip + ":" + std::to_string(remote.port));
       if (latency_sink_) peer_->SetLatencySink(latency_sink_);
@@ -891,7 +893,8 @@ class Runner {
                         {"rtx", y.rtx_packets - x.rtx_packets},
                         {"rrSent", y.rr_sent - x.rr_sent},
                         {"srReceived", y.sr_received - x.sr_received},
-                        {"srtpFailures", y.srtp_failures - x.srtp_failures}});
+                        {"srtpFailures", y.srtp_failures - x.srtp_failures},
+                        {"simulatedDrops", y.simulated_drops - x.simulated_drops}});
       }
     }
     Json cpu_busy = Json::array();
@@ -1044,6 +1047,7 @@ class Runner {
           {"probe", o_.probe},
           {"consentIntervalMs", o_.consent_ms},
           {"pollUs", o_.poll_us},
+          {"fullDropPct", o_.full_drop_per_mille / 10.0},
           {"video", {{"rids", {"r0", "r1", "r2"}},
                      {"bitrateBps", shared_.media.bitrate_bps},
                      {"fps", shared_.media.fps},
@@ -1088,6 +1092,8 @@ constexpr const char* kUsage = R"(tr_loadgen: broadcast load on a running tradin
   --join-timeout S        per phase (default 30 + 0.2 × N)
   --consent-ms MS         consent check interval per viewer (default 2500, jittered)
   --rcvbuf BYTES          SO_RCVBUF of each viewer socket (default: system)
+  --full-drop-pct P       full viewers discard P % of their video packets (exercises NACK/RTX;
+                          their loss figures then include these drops)
   --poll-us US            receive loop period (default 1000; 0 = block in epoll_wait)
   --label TEXT            stored in the JSON
   --verbose
@@ -1140,6 +1146,8 @@ Options ParseArgs(int argc, char** argv) {
       o.consent_ms = std::clamp(std::atoi(next().c_str()), 100, 20'000);
     } else if (a == "--rcvbuf") {
       o.rcvbuf = std::max(0, std::atoi(next().c_str()));
+    } else if (a == "--full-drop-pct") {
+      o.full_drop_per_mille = static_cast<int>(std::clamp(std::atof(next().c_str()), 0.0, 50.0) * 10);
     } else if (a == "--poll-us") {
       o.poll_us = std::clamp(std::atoi(next().c_str()), 0, 20'000);
     } else if (a == "--label") {

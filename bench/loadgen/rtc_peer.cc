@@ -263,6 +263,11 @@ void RtcPeer::HandleDatagram(uint8_t* data, std::size_t len, std::size_t real_le
     return;
   }
   const uint32_t ssrc = ReadU32(data + 8);
+  if (options_.drop_per_mille > 0 && options_.mode != PeerMode::kCheap && ssrc == video_ssrc_ &&
+      NextRand(rng_) % 1000 < static_cast<uint64_t>(options_.drop_per_mille)) {
+    ++c_.simulated_drops;
+    return;
+  }
   if (ssrc == video_ssrc_) {
     ++c_.video_packets;
     c_.video_bytes += real_len;

@@ -66,6 +66,7 @@ struct PeerCounters {
   uint64_t unrecovered = 0;
   uint64_t rr_sent = 0;
   uint64_t sr_received = 0;
+  uint64_t simulated_drops = 0;
 };
 
 class RtcPeer : public FdHandler, private media::DtlsTransport::Listener {
@@ -74,6 +75,9 @@ class RtcPeer : public FdHandler, private media::DtlsTransport::Listener {
     PeerMode mode = PeerMode::kCheap;
     int consent_interval_ms = 2500;  // jittered ±20 %
     int rcvbuf_bytes = 0;            // 0 = system default
+    // Full viewers: discard this many per mille of received video packets before
+    // processing (simulated loss, to exercise NACK → RTX).
+    int drop_per_mille = 0;
   };
 
   explicit RtcPeer(Options options);

@@ -266,8 +266,9 @@ void SignalingHub::Dispatch(SessionState& s, const ClientMessage& m) {
       "set-preferred-layers", "resume-consumer", "pause-consumer", "pause-producer",
       "resume-producer", "close-producer", "restart-ice", "leave-room", "close-room",
       "send-chat", "delete-chat", "mute-participant", "remove-participant", "get-stats"};
-  if (!kKnown.count(e)) throw Error("unknown_event", "unknown event '" + e + "'");
+  // Before authentication every other message, known or not, is refused the same way.
   if (!s.authenticated) throw Error("unauthenticated", "send authenticate first");
+  if (!kKnown.count(e)) throw Error("unknown_event", "unknown event '" + e + "'");
   if (e == "join-room") return HandleJoin(s, m);
   if (e == "create-transport") return HandleCreateTransport(s, m);
   if (e == "connect-transport") return HandleConnectTransport(s, m);

@@ -435,11 +435,16 @@ export async function poll(fn, { timeoutMs = T.ui, intervalMs = 250, what = 'con
   throw new Error(`${what} not reached within ${timeoutMs} ms (last: ${JSON.stringify(last)?.slice(0, 1500)})`);
 }
 
-/** Layout facts of a page: horizontal overflow and where the given elements are. */
+/**
+ * Layout facts of a page: horizontal overflow and where the given elements are. The width that
+ * counts is the device's (a mobile viewport widens its layout viewport to overflowing content,
+ * so window.innerWidth alone would hide an overflow).
+ */
 export async function layoutReport(page, selectors = {}) {
   return page.evaluate((sel) => {
     const se = document.scrollingElement || document.documentElement;
-    const out = { scrollWidth: se.scrollWidth, clientWidth: se.clientWidth, innerWidth: window.innerWidth, elements: {} };
+    const width = Math.min(window.innerWidth, window.screen.width || Infinity, window.visualViewport?.width || Infinity);
+    const out = { scrollWidth: se.scrollWidth, clientWidth: se.clientWidth, innerWidth: window.innerWidth, width, elements: {} };
     for (const [name, s] of Object.entries(sel)) {
       const el = document.querySelector(s);
       if (!el) {
@@ -451,11 +456,45 @@ export async function layoutReport(page, selectors = {}) {
     }
     // the widest elements, to explain an overflow
     out.overflowing = [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
       .slice(0, 8)
       .map((el) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} right=${Math.round(el.getBoundingClientRect().right)}`);
     return out;
   }, selectors);
+}
+
+/**
+ * Table cells that collide on screen: two cells of one row whose boxes overlap, or a cell
+ * whose content is wider than the cell (it spills over its neighbours). Returns descriptions;
+ * [] when the tables lay out cleanly (e.g. the phone layout of the admin tables).
+ */
+export async function tableCollisions(page, tableSelector = 'table') {
+  return page.evaluate((sel) => {
+    const out = [];
+    const text = (el) => (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+    for (const table of document.querySelectorAll(sel)) {
+      for (const tr of table.querySelectorAll('tbody tr')) {
+        const cells = [...tr.children].filter((td) => {
+          const r = td.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && getComputedStyle(td).display !== 'none';
+        });
+        const boxes = cells.map((td) => td.getBoundingClientRect());
+        for (let i = 0; i < cells.length; i++) {
+          if (cells[i].scrollWidth > cells[i].clientWidth + 1) {
+            out.push(`cell "${text(cells[i])}" content ${cells[i].scrollWidth}px wider than the cell ${cells[i].clientWidth}px`);
+          }
+          for (let j = i + 1; j < cells.length; j++) {
+            const a = boxes[i];
+            const b = boxes[j];
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 1 && h > 1) out.push(`cells "${text(cells[i])}" and "${text(cells[j])}" overlap (${Math.round(w)}x${Math.round(h)} px)`);
+          }
+        }
+      }
+    }
+    return out.slice(0, 10);
+  }, tableSelector);
 }
 
 // ---- screenshots ------------------------------------------------------------------------------

@@ -4,11 +4,12 @@
 // The REST API confirms each change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layoutReport, PHONE, poll, shot, T, useWebSuite } from '../lib/webapp.mjs';
+import { layoutReport, PHONE, poll, shot, T, tableCollisions, useWebSuite } from '../lib/webapp.mjs';
 import { inviteMember, signup } from '../lib/api.mjs';
 import { step } from '../lib/util.mjs';
 
 const suite = useWebSuite();
+const shared = {};
 
 test('owner upgrades to Business, changes a member\'s role; the audit log shows it', { timeout: 90_000 }, async () => {
   const { srv, app } = suite;
@@ -103,7 +104,15 @@ test('owner upgrades to Business, changes a member\'s role; the audit log shows 
     await shot(page, '09-audit-log', { phone: 'resize' });
   }, ctx);
 
-  await step('phone width (390 px): the admin tabs and the dashboard have no horizontal overflow', async () => {
+  await step('phone width (390 px), long unbroken names: the admin tabs and the dashboard have no horizontal overflow, table cells do not collide', async () => {
+    // names without a break opportunity, as long as the API allows (100 characters)
+    const long = (prefix) => `${prefix}${'M'.repeat(100 - prefix.length)}`;
+    assert.equal((await ownerApi.api('PATCH', `/api/v1/organizations/${org.id}`, { name: long('Beta') })).status, 200);
+    const ws = await ownerApi.createWorkspace(org.id, long('Desk'));
+    const room = await ownerApi.api('POST', `/api/v1/workspaces/${ws.id}/rooms`, { name: long('Room'), description: long('Notes').repeat(5) });
+    assert.equal(room.status, 201);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: /^Admin · BetaMMM/ }).waitFor();
     const desktop = page.viewportSize();
     await page.setViewportSize(PHONE);
     try {
@@ -113,9 +122,11 @@ test('owner upgrades to Business, changes a member\'s role; the audit log shows 
         await page.locator('.loading').waitFor({ state: 'detached' });
         const l = await layoutReport(page);
         assert.ok(l.scrollWidth <= PHONE.width, `${tab}: scrollWidth ${l.scrollWidth} > ${PHONE.width}; overflowing: ${l.overflowing.join(', ')}`);
+        assert.deepEqual(await tableCollisions(page), [], `${tab}: table cells collide at 390 px`);
       }
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rooms' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Beta Capital' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: long('Beta') }).waitFor();
+      await page.getByRole('heading', { name: long('Room') }).waitFor();
       const l = await layoutReport(page);
       assert.ok(l.scrollWidth <= PHONE.width, `dashboard: scrollWidth ${l.scrollWidth}; overflowing: ${l.overflowing.join(', ')}`);
     } finally {
@@ -124,4 +135,21 @@ test('owner upgrades to Business, changes a member\'s role; the audit log shows 
   }, ctx);
 
   assert.deepEqual(app.pageErrors(), [], 'no uncaught exceptions in the pages');
+  Object.assign(shared, { owner, ownerApi, org });
+});
+
+// docs/api/openapi.yaml: "A page of audit entries, newest first" (and the tab's Newer/Older
+// pager assumes it); the server answers oldest first (ORDER BY id), so with more than one page
+// the owner never sees the latest changes on the first page. Reported; a todo until fixed.
+test('the audit log tab lists the newest entry first', { timeout: 30_000, todo: 'server bug: GET /audit-log returns oldest first' }, async () => {
+  const { owner, ownerApi, org } = shared;
+  assert.ok(owner, 'the first test ran');
+  const api = await ownerApi.api('GET', `/api/v1/organizations/${org.id}/audit-log`);
+  const times = api.body.items.map((e) => e.createdAt);
+  // the first test's last change: the room created for the long-names layout check
+  assert.equal(api.body.items[0].action, 'room.created', `REST: newest first, got ${api.body.items.map((e) => e.action).join(', ')} (${times.join(', ')})`);
+  await owner.goto(`/orgs/${org.id}/admin/audit`);
+  const first = owner.page.locator('table tbody tr').first().locator('td').nth(2);
+  await first.waitFor();
+  assert.equal(await first.textContent(), 'room.created', 'the first row is the newest entry');
 });

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { AppShell } from '../components/AppShell';
 import { Link } from '../components/Link';
 import {
@@ -139,7 +139,7 @@ function MembersTab({ org }: { org: Organization }) {
                         {m.displayName}
                         {m.userId === selfId && <span className="muted"> (you)</span>}
                       </td>
-                      <td className="cell-email">{m.email}</td>
+                      <td className="cell-email" data-label="Email">{m.email}</td>
                       <td>
                         {editable ? (
                           <Select
@@ -154,7 +154,7 @@ function MembersTab({ org }: { org: Organization }) {
                           <RoleBadge role={m.role} />
                         )}
                       </td>
-                      <td>{formatDate(m.joinedAt)}</td>
+                      <td data-label="Joined">{formatDate(m.joinedAt)}</td>
                       <td className="cell-actions">
                         {editable && (
                           <button type="button" className="btn btn-ghost btn-small btn-danger-text" onClick={() => setRemoving({ userId: m.userId, name: m.displayName })}>
@@ -441,15 +441,15 @@ function AuditTab({ org }: { org: Organization }) {
             <tbody>
               {q.data?.items.map((e) => (
                 <tr key={e.id}>
-                  <td>{formatDate(e.createdAt)}</td>
-                  <td className="cell-email">{e.actorEmail ?? e.actorId ?? 'system'}</td>
-                  <td className="mono">{e.action}</td>
-                  <td className="mono">
+                  <td data-label="When">{formatDate(e.createdAt)}</td>
+                  <td className="cell-email" data-label="Who">{e.actorEmail ?? e.actorId ?? 'system'}</td>
+                  <td className="mono" data-label="Action">{e.action}</td>
+                  <td className="mono" data-label="Target">
                     {e.targetType}
                     {e.targetId ? `:${e.targetId}` : ''}
                   </td>
-                  <td className="cell-details">{describeAuditDetails(e.details)}</td>
-                  <td className="mono">{e.ip ?? '—'}</td>
+                  <td className="cell-details" data-label="Details">{describeAuditDetails(e.details)}</td>
+                  <td className="mono" data-label="IP">{e.ip ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -549,6 +549,15 @@ function ApiKeysTab({ org }: { org: Organization }) {
 export function AdminPage({ orgId, tab }: { orgId: string; tab: AdminTab }) {
   const me = useMe();
   const org = me.data?.organizations.find((o) => o.id === orgId);
+  // on a narrow screen the section links scroll sideways: keep the current one in view
+  const subnav = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const nav = subnav.current;
+    const current = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (!nav || !current) return;
+    const left = current.offsetLeft - nav.offsetLeft;
+    if (left < nav.scrollLeft || left + current.offsetWidth > nav.scrollLeft + nav.clientWidth) nav.scrollLeft = Math.max(0, left - 12);
+  }, [tab, org]);
   let content: React.ReactNode;
   if (me.isPending) content = <Loading />;
   else if (!org) content = <EmptyState title="Organization not found" />;
@@ -563,7 +572,7 @@ export function AdminPage({ orgId, tab }: { orgId: string; tab: AdminTab }) {
             <p className="muted">{planName(org.plan)} plan</p>
           </div>
         </div>
-        <nav className="subnav" aria-label="Admin sections">
+        <nav className="subnav" aria-label="Admin sections" ref={subnav}>
           {ADMIN_TABS.map((t) => (
             <Link key={t.id} to={paths.admin(org.id, t.id)} className="subnav-link" aria-current={t.id === tab ? 'page' : undefined}>
               {t.label}
