@@ -177,8 +177,9 @@ void HostSender::SendVideoFrame(int layer, uint32_t rtp_ts, int64_t now_ms) {
   const int frame_bytes = key ? L.delta_bytes * cfg_.key_frame_factor : L.delta_bytes;
   // Header: 12 + extension block (at most 4 + 16 for MID, RID, abs-send-time, TWCC).
   alignas(16) uint8_t buf[kBufCap];
+  // Header size of this layer's packets (written again per packet below).
   const std::size_t probe_header = WriteHeader(buf, cfg_.video_pt, 0, 0, 0, false, cfg_.video_mid, &L.rid, false);
-  --twcc_seq_;  // the probe above consumed one
+  --twcc_seq_;  // that dry run took a transport-wide sequence number: give it back
   const std::size_t max_data =
       static_cast<std::size_t>(cfg_.max_packet_bytes) - probe_header - kVp8DescriptorSize - kSrtpTagRoom;
   const std::size_t packets = (static_cast<std::size_t>(frame_bytes) + max_data - 1) / max_data;
@@ -299,8 +300,6 @@ void HostSender::Retransmit(int layer, uint16_t seq) {
   const std::size_t header = 16 + 4u * media::ReadU16(buf + 14);
   std::memmove(buf + header + 2, buf + header, h.len - header);
   WriteU16(buf + header, seq);
-  std::size_t out = 0;
-  (void)out;
   if (peer_->SendRtp(buf, h.len + 2u, kBufCap)) rtx_sent.fetch_add(1, std::memory_order_relaxed);
 }
 

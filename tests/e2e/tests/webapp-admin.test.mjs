@@ -123,6 +123,9 @@ test('owner upgrades to Business, changes a member\'s role; the audit log shows 
         const l = await layoutReport(page);
         assert.ok(l.scrollWidth <= PHONE.width, `${tab}: scrollWidth ${l.scrollWidth} > ${PHONE.width}; overflowing: ${l.overflowing.join(', ')}`);
         assert.deepEqual(await tableCollisions(page), [], `${tab}: table cells collide at 390 px`);
+        // the section links scroll sideways: the current one is in view
+        const box = await page.locator('.subnav-link[aria-current="page"]').boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width + 0.5, `${tab}: current section link visible: ${JSON.stringify(box)}`);
       }
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rooms' }).click();
       await page.getByRole('heading', { level: 1, name: long('Beta') }).waitFor();

@@ -117,8 +117,11 @@ test('desktop: host signs up, goes live with camera, microphone and screen; invi
     await goLive(host, { screen: true });
     const r = await request(srv.url, 'GET', `/api/v1/rooms/${shared.roomId}`, { token: shared.hostToken, ip: host.ip });
     assert.equal(r.body.status, 'live', 'REST: the room is live');
-    const produced = host.framesOf('produce', 'out').map((f) => f.data.appData.source).sort();
-    assert.deepEqual(produced, ['camera', 'microphone', 'screen'], 'the page produced camera, microphone and screen');
+    // the buttons switch as soon as publishing starts: wait for the server's `produced` replies
+    await poll(() => {
+      const done = host.framesOf('produce', 'out').filter((f) => host.replyTo(f)?.event === 'produced');
+      return done.map((f) => f.data.appData.source).sort().join() === 'camera,microphone,screen';
+    }, { timeoutMs: T.media, what: 'camera, microphone and screen produced (produce → produced)' });
     const camProduce = host.framesOf('produce', 'out').find((f) => f.data.appData.source === 'camera');
     assert.equal(camProduce.data.rtpParameters.encodings.length, 3, 'camera sent as 3 simulcast layers');
     const scrProduce = host.framesOf('produce', 'out').find((f) => f.data.appData.source === 'screen');

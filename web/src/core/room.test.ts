@@ -440,6 +440,33 @@ describe('RoomSession', () => {
     expect(session.state.get().local.microphone).toBeUndefined();
   });
 
+  it('a source paused while its produce is in flight is paused once produced', async () => {
+    const { sig, session } = setup('host');
+    session.start();
+    await flush();
+    const track = { readyState: 'live', stop: vi.fn() } as unknown as MediaStreamTrack;
+    const publishing = session.publish('screen', track);
+    expect(session.state.get().local.screen?.status).toBe('publishing');
+    await session.pause('screen'); // the "Pause" button is already there
+    await publishing;
+    expect(session.state.get().local.screen).toMatchObject({ producerId: 'p1', status: 'live', paused: true });
+    expect(sig.calls.at(-1)).toEqual({ event: 'pause-producer', data: { producerId: 'p1' } });
+  });
+
+  it('a source stopped while its produce is in flight is closed on the server, not revived', async () => {
+    const { sig, session } = setup('host');
+    session.start();
+    await flush();
+    const track = { readyState: 'live', stop: vi.fn() } as unknown as MediaStreamTrack;
+    const publishing = session.publish('screen', track);
+    await session.unpublish('screen'); // "Stop sharing" while publishing
+    await publishing;
+    expect(session.state.get().local.screen).toBeUndefined();
+    expect(session.isPublishing('screen')).toBe(false);
+    expect(track.stop).toHaveBeenCalled();
+    expect(sig.calls.at(-1)).toEqual({ event: 'close-producer', data: { producerId: 'p1' } });
+  });
+
   it('ends on room-closed and closes the socket', async () => {
     const { sig, session } = setup();
     session.start();

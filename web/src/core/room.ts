@@ -584,10 +584,18 @@ export class RoomSession {
         producer.close();
         return;
       }
+      // the user may have stopped (or replaced) the source while `produce` was in flight
+      const entry = this.published.get(source);
+      if (!entry || entry.track !== track || this.ended) {
+        producer.close();
+        await this.sig.request('close-producer', { producerId: producer.id }).catch(() => undefined);
+        return;
+      }
       this.producers.set(source, producer);
       producer.on('trackended', () => void this.unpublish(source));
       this.dispatch({ type: 'local-produced', source, producerId: producer.id, paused: false });
-      if (opts.paused) await this.pause(source);
+      // paused meanwhile (the buttons work while publishing), or republished paused
+      if (entry.opts.paused) await this.pause(source);
       this.bumpMedia();
     } catch (err) {
       if (gen !== this.generation) return;

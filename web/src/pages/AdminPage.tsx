@@ -552,11 +552,16 @@ export function AdminPage({ orgId, tab }: { orgId: string; tab: AdminTab }) {
   // on a narrow screen the section links scroll sideways: keep the current one in view
   const subnav = useRef<HTMLElement>(null);
   useEffect(() => {
-    const nav = subnav.current;
-    const current = nav?.querySelector<HTMLElement>('[aria-current="page"]');
-    if (!nav || !current) return;
-    const left = current.offsetLeft - nav.offsetLeft;
-    if (left < nav.scrollLeft || left + current.offsetWidth > nav.scrollLeft + nav.clientWidth) nav.scrollLeft = Math.max(0, left - 12);
+    const reveal = () => {
+      const nav = subnav.current;
+      const current = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+      if (!nav || !current) return;
+      const left = current.offsetLeft; // .subnav is position: relative
+      if (left < nav.scrollLeft || left + current.offsetWidth > nav.scrollLeft + nav.clientWidth) nav.scrollLeft = Math.max(0, left - 12);
+    };
+    reveal();
+    window.addEventListener('resize', reveal);
+    return () => window.removeEventListener('resize', reveal);
   }, [tab, org]);
   let content: React.ReactNode;
   if (me.isPending) content = <Loading />;
