@@ -114,6 +114,7 @@ class Store {
 
   // --- audit log (append-only) ------------------------------------------------------
   virtual void AppendAudit(const AuditRecord& entry) = 0;
+  // Newest first; the cursor continues to older entries.
   virtual Page<AuditRecord> ListAudit(const std::string& org_id, const std::string& action_filter,
                                       const PageRequest& page) = 0;
 

@@ -119,6 +119,11 @@ void Consumer::Resume(int64_t now_ms) {
   }
   paused_ = false;
   sync_required_ = true;
+  if (type_ == Type::kSimulcast) {
+    // Aim at a layer the producer is actually sending, so the key frame we ask for now
+    // is one that can start this consumer.
+    SelectTargetLayer(now_ms);
+  }
   if (!producer_paused_) {
     RequestKeyFrame(now_ms);
   }

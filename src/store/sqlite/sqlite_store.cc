@@ -686,7 +686,7 @@ Page<AuditRecord> SqliteStore::ListAudit(const std::string& org_id,
   auto s = conn->Prepare(
       "SELECT id, organization_id, actor_id, actor_email, action, target_type, target_id, "
       "details, ip, user_agent, request_id, created_at FROM audit_log WHERE organization_id = ?1 "
-      "AND (?2 = '' OR action = ?2) AND id > ?3 ORDER BY id LIMIT ?4");
+      "AND (?2 = '' OR action = ?2) AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4");
   s.Bind(1, org_id).Bind(2, action_filter).Bind(3, page.after).Bind(4, page.limit + 1);
   Page<AuditRecord> out;
   while (s.Step()) {
