@@ -76,8 +76,11 @@ installed_ok() {
 }
 
 mkdir -p "$DEPS_DIR"
-exec 9>"$DEPS_DIR/.libsrtp.lock"
-flock 9  # two builds (e.g. run.sh and test.sh) at once: the second waits, then skips
+# Two runs at once (e.g. run.sh and test.sh): the second waits, then finds the work done.
+# (Read-only when someone else's file: enough for flock, and for the check below.)
+lock=$DEPS_DIR/.libsrtp.lock
+if ! { exec 9>>"$lock"; } 2>/dev/null; then exec 9<"$lock"; fi
+flock 9
 
 # ---- fast path: nothing to do ------------------------------------------------------------
 want=$(source_version)

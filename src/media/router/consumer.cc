@@ -124,7 +124,9 @@ void Consumer::Resume(int64_t now_ms) {
     // is one that can start this consumer.
     SelectTargetLayer(now_ms);
   }
-  if (!producer_paused_) {
+  // Before the transport connects a key frame would go nowhere: the router asks for one
+  // when the transport reports connected (and the producer's throttle stays free for it).
+  if (!producer_paused_ && transport_->IsConnected()) {
     RequestKeyFrame(now_ms);
   }
 }

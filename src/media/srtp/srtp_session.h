@@ -14,8 +14,11 @@
 // ours to change and are worth knowing when reading profiles:
 //  - libsrtp clones its per-SSRC stream state (one heap allocation) the first time it sees
 //    an SSRC, and for inbound only after that packet authenticated;
-//  - Debian's libsrtp2 is built against NSS, whose AES contexts are created per packet
-//    inside libsrtp (PK11_CreateContextBySymKey / PK11_Encrypt). See bench/media_crypto.
+//  - we link libsrtp2 built against OpenSSL (scripts/build-libsrtp.sh): AES-GCM then
+//    allocates nothing per packet; AES-CM + HMAC-SHA1 allocates twice per packet inside
+//    OpenSSL 3.0's HMAC. The fallback, Debian's binary libsrtp2, is built against NSS,
+//    whose AES contexts are created per packet (PK11_CreateContextBySymKey / PK11_Encrypt,
+//    5-14 allocations and a lock). See bench/media_crypto and src/media/srtp/CMakeLists.txt.
 //
 // Thread model: one session is used by one thread at a time (its transport's worker).
 // Move-only; the moved-from session fails every call.

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <srtp2/srtp.h>
 
+#include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -32,6 +34,25 @@ TEST(SrtpLibrary, ErrorStrings) {
 
 TEST(SrtpLibrary, ReportsVersion) {
   EXPECT_NE(SrtpLibrary::Version().find("2."), std::string_view::npos) << SrtpLibrary::Version();
+}
+
+// With the OpenSSL build of libsrtp2 (scripts/build-libsrtp.sh), neither NSS nor the shared
+// system libsrtp2 may end up in the process: either would mean the slow path is back
+// (e.g. a target linking PkgConfig::SRTP2 again, whose srtp_* symbols could win).
+TEST(SrtpLibrary, OpenSslBuildLoadsNoNssAndNoSharedLibsrtp) {
+#if !defined(TR_LIBSRTP_OPENSSL)
+  GTEST_SKIP() << "built against the system libsrtp2";
+#else
+  ASSERT_TRUE(SrtpLibrary::Initialize());
+  std::ifstream maps("/proc/self/maps");
+  ASSERT_TRUE(maps.is_open());
+  std::string line;
+  while (std::getline(maps, line)) {
+    for (const char* name : {"libnss3", "libsoftokn3", "libnspr4", "libsrtp2.so"}) {
+      EXPECT_EQ(line.find(name), std::string::npos) << line;
+    }
+  }
+#endif
 }
 
 }  // namespace
