@@ -18,7 +18,7 @@
 #      uses OpenSSL and not NSS, and installs it atomically into build/deps/libsrtp.
 # Root is needed only for steps 1-2, and only when something is missing.
 #
-# Environment: TR_DEPS_DIR (default <repo>/build/deps), JOBS (default nproc).
+# Environment: TR_DEPS_DIR (default <repo>/build/deps), JOBS (default nproc), CC (gcc).
 # Options: --force rebuilds even when the stamp matches.
 set -euo pipefail
 
@@ -36,6 +36,7 @@ BUILD_PKGS=(build-essential dpkg-dev libssl-dev pkg-config)
 CONFIGURE_ARGS=(--enable-openssl --disable-nss --disable-pcap --disable-debug-logging
   --disable-log-stdout)
 BUILD_CFLAGS="-O2 -g -fPIC -D_REENTRANT"
+BUILD_CC=${CC:-gcc}
 RECIPE_VERSION=1
 
 force=0
@@ -68,7 +69,7 @@ source_version() {
 stamp_text() {  # $1 = source version
   printf 'source=%s %s\ncrypto=openssl\nrecipe=%s\nconfigure=%s\ncflags=%s\ncc=%s\n' \
     "$SRC_PKG" "$1" "$RECIPE_VERSION" "${CONFIGURE_ARGS[*]}" "$BUILD_CFLAGS" \
-    "$(cc -dumpfullversion 2>/dev/null || echo none)"
+    "$( { "$BUILD_CC" --version 2>/dev/null || echo none; } | head -1)"
 }
 
 installed_ok() {
@@ -228,7 +229,7 @@ log=$SRC_CACHE/build.log
 say "building $SRC_PKG $want with OpenSSL (-j$JOBS, log: ${log#"$repo"/})"
 (
   cd "$work"
-  ./configure --prefix="$PREFIX" "${CONFIGURE_ARGS[@]}" CFLAGS="$BUILD_CFLAGS"
+  ./configure --prefix="$PREFIX" "${CONFIGURE_ARGS[@]}" CC="$BUILD_CC" CFLAGS="$BUILD_CFLAGS"
   make -j"$JOBS" libsrtp2.a
   make install DESTDIR="$stage"
 ) >"$log" 2>&1 || { tail -30 "$log" >&2; die "build failed (see $log)"; }
