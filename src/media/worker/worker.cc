@@ -22,7 +22,6 @@ namespace tr::media {
 
 namespace {
 
-constexpr std::string_view kComponent = "media.worker";
 
 socklen_t ParseListenAddress(const std::string& ip, uint16_t port, sockaddr_storage* out) {
   std::memset(out, 0, sizeof(*out));
