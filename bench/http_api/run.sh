@@ -12,7 +12,7 @@ BIN=${TRADINGROOM_BIN:-build/src/app/tradingroom}
 DURATION=${1:-10}
 CONNECTIONS=${2:-64}
 WRK_THREADS=${3:-1}
-PORT=${PORT:-18181}
+PORT=${PORT:-$(/usr/bin/python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
 DATA=$(mktemp -d)
 pin() { local cpus=$1; shift; if [ -n "$cpus" ]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
 pin "${SERVER_CPUS:-}" "$BIN" serve --port "$PORT" --data-dir "$DATA" --log-level info \
