@@ -151,6 +151,7 @@ int RunServe(const Config& config) {
   hub_options.node_name = NodeName();
   hub_options.websocket_limit = ctx.config.rate_limits.websocket;
   hub_options.transport_limit = ctx.config.rate_limits.transport;
+  hub_options.test_hooks = config.test_hooks;
   signaling::SignalingHub hub(hub_options, *store, *tokens, *sfu);
   ctx.live_viewers = [&hub](const std::string& room_id) { return hub.LiveViewers(room_id); };
   sfu->Start();

@@ -107,6 +107,9 @@ const std::vector<Option>& Options() {
        "address put in ICE candidates (default 127.0.0.1)", TR_STR(announced_ip)},
       {"media-workers", "rtc.workers", "media worker threads (default: cores)",
        TR_INT(media_workers, 0, 256)},
+      {"test-hooks", "test_hooks",
+       "accept the `test-network` signaling event that emulates a bad viewer downlink (tests only; default false)",
+       [](Config& c, const std::string& v) { c.test_hooks = ParseBool("test-hooks", v); }, true},
   };
   return options;
 }

@@ -268,6 +268,7 @@ void SignalingHub::Dispatch(SessionState& s, const ClientMessage& m) {
       "send-chat", "delete-chat", "mute-participant", "remove-participant", "get-stats"};
   // Before authentication every other message, known or not, is refused the same way.
   if (!s.authenticated) throw Error("unauthenticated", "send authenticate first");
+  if (e == "test-network" && options_.test_hooks) return HandleTestNetwork(s, m);
   if (!kKnown.count(e)) throw Error("unknown_event", "unknown event '" + e + "'");
   if (e == "join-room") return HandleJoin(s, m);
   if (e == "create-transport") return HandleCreateTransport(s, m);
@@ -738,7 +739,7 @@ void SignalingHub::HandleProduce(SessionState& s, const ClientMessage& m) {
   app["displayName"] = p.display_name;
   SfuCall("producer.create",
           {{"routerId", room.router_id}, {"transportId", transport_id}, {"kind", kind},
-           {"rtpParameters", rtp}, {"paused", paused}},
+           {"rtpParameters", rtp}, {"paused", paused}, {"source", app["source"]}},
           [this, sid = s.id, room_id = room.id, user = s.user_id, kind, app, paused,
            rid = m.request_id](media::SfuReply reply) {
             if (!reply.ok) {
@@ -1057,6 +1058,29 @@ void SignalingHub::HandleGetStats(SessionState& s, const ClientMessage& m) {
                   {"producers", pick(reply.data["producers"], "producerId", producers_)},
                   {"consumers", pick(reply.data["consumers"], "consumerId", consumers_)}},
                  rid);
+          });
+}
+
+// --- test-network (only with --test-hooks) -----------------------------------------------------
+
+void SignalingHub::HandleTestNetwork(SessionState& s, const ClientMessage& m) {
+  Participant& p = RequireParticipant(s);
+  Room& room = RequireRoom(s);
+  if (p.recv_transport.empty()) throw Error("invalid_state", "create a recv transport first");
+  Json request = {{"routerId", room.router_id}, {"transportId", p.recv_transport}};
+  for (const char* field : {"lossPercent", "downlinkKbps", "queueMs"}) {
+    auto it = m.data.find(field);
+    if (it == m.data.end() || it->is_null()) continue;
+    if (!it->is_number()) throw Error("invalid_parameters", std::string(field) + " must be a number");
+    request[field] = *it;
+  }
+  SfuCall("transport.setTestNetwork", request,
+          [this, sid = s.id, rid = m.request_id](media::SfuReply reply) {
+            if (!reply.ok) {
+              SendError(sid, Error(reply.error_code, reply.error_message), rid);
+              return;
+            }
+            Send(sid, "test-network-set", reply.data, rid);
           });
 }
 

@@ -34,6 +34,8 @@ struct HubOptions {
   tenancy::RateLimit transport_limit{20, 60000};  // transports per room
   tenancy::RateLimit chat_limit{10, 10000};       // messages per user
   std::size_t chat_history = 100;
+  // `test-network` (tests only): emulate loss / a rate limit on a participant's downlink.
+  bool test_hooks = false;
 };
 
 class SignalingHub {
@@ -84,6 +86,7 @@ class SignalingHub {
   void HandleMute(SessionState& s, const ClientMessage& m);
   void HandleRemove(SessionState& s, const ClientMessage& m);
   void HandleGetStats(SessionState& s, const ClientMessage& m);
+  void HandleTestNetwork(SessionState& s, const ClientMessage& m);
 
   // Sends the request to the SFU and runs `done` on the hub thread with the reply.
   void SfuCall(const std::string& method, Json data, std::function<void(media::SfuReply)> done);

@@ -4,6 +4,7 @@ import { useMe } from './hooks/useQueries';
 import { navigate, useLocation } from './hooks/useRoute';
 import { useSession } from './hooks/useSession';
 import { AdminPage } from './pages/AdminPage';
+import { AnalyticsPage } from './pages/AnalyticsPage';
 import { SignInPage, SignUpPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
 import { InvitePage } from './pages/InvitePage';
@@ -50,6 +51,7 @@ export function App() {
       signup: 'Create account',
       invite: 'Invitation',
       admin: 'Admin',
+      analytics: 'Analytics',
       room: 'Room',
     };
     document.title = titles[route.name] ? `${titles[route.name]} · Trading Room` : 'Trading Room';
@@ -75,6 +77,8 @@ export function App() {
       return <DashboardPage orgId={route.orgId} />;
     case 'admin':
       return <AdminPage orgId={route.orgId} tab={route.tab} />;
+    case 'analytics':
+      return <AnalyticsPage orgId={route.orgId} />;
     case 'room':
       return <RoomPage roomId={route.roomId} requestedRole={search.get('as')} />;
   }

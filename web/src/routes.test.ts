@@ -11,6 +11,8 @@ describe('routes', () => {
     ['/orgs/org_1/admin', { name: 'admin', orgId: 'org_1', tab: 'members' }],
     ['/orgs/org_1/admin/audit', { name: 'admin', orgId: 'org_1', tab: 'audit' }],
     ['/orgs/org_1/admin/nope', { name: 'not-found' }],
+    ['/orgs/org_1/analytics', { name: 'analytics', orgId: 'org_1' }],
+    ['/orgs/org_1/analytics/x', { name: 'not-found' }],
     ['/rooms/', { name: 'not-found' }],
     ['/unknown/x', { name: 'not-found' }],
   ])('%s', (path, route) => {
@@ -19,6 +21,7 @@ describe('routes', () => {
 
   it('round-trips paths', () => {
     expect(matchRoute(paths.room('room/1'))).toEqual({ name: 'room', roomId: 'room/1' });
+    expect(matchRoute(paths.analytics('org_1'))).toEqual({ name: 'analytics', orgId: 'org_1' });
     expect(paths.signin('/invite/x')).toBe('/signin?next=%2Finvite%2Fx');
   });
 

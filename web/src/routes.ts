@@ -6,6 +6,7 @@ export type Route =
   | { name: 'invite'; token: string }
   | { name: 'org'; orgId: string }
   | { name: 'admin'; orgId: string; tab: AdminTab }
+  | { name: 'analytics'; orgId: string }
   | { name: 'room'; roomId: string }
   | { name: 'not-found' };
 
@@ -28,6 +29,7 @@ export function matchRoute(pathname: string): Route {
   if (a === 'rooms' && b && parts.length === 2) return { name: 'room', roomId: b };
   if (a === 'orgs' && b) {
     if (parts.length === 2) return { name: 'org', orgId: b };
+    if (c === 'analytics' && parts.length === 3) return { name: 'analytics', orgId: b };
     if (c === 'admin' && parts.length <= 4) {
       const tab = (ADMIN_TABS.find((t) => t.id === d)?.id ?? (d === undefined ? 'members' : null));
       if (tab) return { name: 'admin', orgId: b, tab };
@@ -42,6 +44,7 @@ export const paths = {
   signup: (next?: string) => (next ? `/signup?next=${encodeURIComponent(next)}` : '/signup'),
   org: (orgId: string) => `/orgs/${encodeURIComponent(orgId)}`,
   admin: (orgId: string, tab: AdminTab = 'members') => `/orgs/${encodeURIComponent(orgId)}/admin/${tab}`,
+  analytics: (orgId: string) => `/orgs/${encodeURIComponent(orgId)}/analytics`,
   room: (roomId: string, as?: string) => `/rooms/${encodeURIComponent(roomId)}${as ? `?as=${as}` : ''}`,
 };
 

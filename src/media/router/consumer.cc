@@ -26,6 +26,9 @@ thread_local std::array<uint8_t, kScratchSize> t_retransmit_scratch;
 thread_local std::array<uint8_t, kScratchSize> t_rtx_scratch;
 
 constexpr int64_t kDefaultRetransmitIntervalMs = 100;
+// VP8 payload descriptor: at most 6 bytes (required byte, X, 2-byte PictureID, TL0PICIDX,
+// TID/KEYIDX).
+constexpr std::size_t kVp8DescriptorSaveSize = 6;
 
 }  // namespace
 
@@ -84,6 +87,11 @@ Consumer::Consumer(std::string id, Producer* producer, WebRtcTransport* transpor
       }
     }
     RandomBytes(reinterpret_cast<uint8_t*>(&rtx_seq_), sizeof(rtx_seq_));
+  }
+  if (video_ && producer_->StreamCount() > 0 &&
+      producer_->stream(0).codec == RtpCodec::kVp8 &&
+      producer_->stream(0).encoding.scalability_mode.temporal_layers > 1) {
+    temporal_filter_ = std::make_unique<Vp8TemporalFilter>();
   }
   preferred_spatial_ = static_cast<int>(producer_->StreamCount()) - 1;
   preferred_temporal_ = producer_->StreamCount() > 0
@@ -157,26 +165,46 @@ std::pair<int, int> Consumer::SetPreferredLayers(int spatial, int temporal, int6
   return {preferred_spatial_, preferred_temporal_};
 }
 
+void Consumer::SetLayerLimit(int spatial, int temporal, int64_t now_ms) {
+  if (spatial == limit_spatial_ && temporal == limit_temporal_) {
+    return;
+  }
+  limit_spatial_ = std::max(spatial, 0);
+  limit_temporal_ = std::max(temporal, 0);
+  if (type_ == Type::kSimulcast) {
+    SelectTargetLayer(now_ms);
+  }
+}
+
+int Consumer::current_temporal_layer() const {
+  if (temporal_filter_ && temporal_filter_->current_tid() >= 0) {
+    return temporal_filter_->current_tid();
+  }
+  return effective_temporal_ceiling();
+}
+
 void Consumer::RequestKeyFrame(int64_t now_ms) {
   if (!video_) {
     return;
   }
   last_key_frame_request_ms_ = now_ms;
   const int layer = type_ == Type::kSimulcast ? target_layer_ : 0;
-  producer_->RequestKeyFrame(static_cast<std::size_t>(std::max(layer, 0)), now_ms);
+  producer_->RequestKeyFrame(static_cast<std::size_t>(std::max(layer, 0)), now_ms,
+                             /*to_start=*/true);
 }
 
 void Consumer::SelectTargetLayer(int64_t now_ms) {
   const int n = static_cast<int>(producer_->StreamCount());
   int target = -1;
-  for (int i = std::min(preferred_spatial_, n - 1); i >= 0; --i) {
+  const int ceiling = effective_spatial_ceiling();
+  for (int i = std::min(ceiling, n - 1); i >= 0; --i) {
     if (producer_->IsStreamActive(static_cast<std::size_t>(i), now_ms, options_.layer_inactive_ms)) {
       target = i;
       break;
     }
   }
   if (target < 0) {
-    for (int i = preferred_spatial_ + 1; i < n; ++i) {
+    for (int i = ceiling + 1; i < n; ++i) {
       if (producer_->IsStreamActive(static_cast<std::size_t>(i), now_ms,
                                     options_.layer_inactive_ms)) {
         target = i;
@@ -185,8 +213,8 @@ void Consumer::SelectTargetLayer(int64_t now_ms) {
     }
   }
   if (target < 0) {
-    // Nothing active: aim at the preferred layer until something arrives.
-    target = std::min(preferred_spatial_, n - 1);
+    // Nothing active: aim at the ceiling until something arrives.
+    target = std::min(ceiling, n - 1);
   }
   if (target != target_layer_) {
     target_layer_ = target;
@@ -254,6 +282,9 @@ void Consumer::Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms) 
     if (previous >= 0) {
       ++layer_switches_;
     }
+    if (temporal_filter_) {
+      temporal_filter_->Reset();  // the new stream has its own picture id space
+    }
     current_layer_ = static_cast<int>(layer);
     layers_changed_ = true;
   }
@@ -286,6 +317,25 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
     return false;  // from before the last sync point
   }
 
+  // Temporal layers: frames above the ceiling are dropped (their sequence numbers are
+  // taken out of ours); forwarded ones get continuous picture ids, written into the shared
+  // payload and restored for the next consumer.
+  std::array<uint8_t, kVp8DescriptorSaveSize> saved_descriptor;
+  std::size_t saved_descriptor_size = 0;
+  if (temporal_filter_) {
+    const std::span<uint8_t> payload = packet.Payload();
+    saved_descriptor_size = std::min(payload.size(), saved_descriptor.size());
+    std::memcpy(saved_descriptor.data(), payload.data(), saved_descriptor_size);
+    if (temporal_filter_->Process(payload, packet.Timestamp(), effective_temporal_ceiling(),
+                                  key_frame) == Vp8TemporalFilter::Decision::kDrop) {
+      std::memcpy(payload.data(), saved_descriptor.data(), saved_descriptor_size);
+      ++temporal_drops_;
+      if (in_seq == max_in_seq_) {
+        --seq_offset_;  // the next forwarded packet takes this number
+      }
+      return false;
+    }
+  }
   const bool modified = RewriteExtensions(packet, now_ms);
   const uint16_t out_seq = static_cast<uint16_t>(in_seq + seq_offset_);
   const uint32_t out_ts = packet.Timestamp() + ts_offset_;
@@ -307,6 +357,9 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
       sent_history_[out_seq & (kSentHistorySize - 1)] =
           SentPacket{-1, ts_offset_, out_seq, in_seq, static_cast<uint8_t>(layer), true};
     }
+  }
+  if (saved_descriptor_size > 0) {
+    std::memcpy(packet.Payload().data(), saved_descriptor.data(), saved_descriptor_size);
   }
   return modified;
 }
@@ -375,6 +428,12 @@ bool Consumer::RetransmitPacket(uint16_t seq, int64_t now_ms) {
   RtpPacket packet;
   if (!RtpPacket::Parse(std::span<uint8_t>(scratch, stored.size()), packet)) {
     ++retransmissions_missed_;
+    return false;
+  }
+  if (temporal_filter_ &&
+      temporal_filter_->Process(packet.Payload(), packet.Timestamp(), effective_temporal_ceiling(),
+                                false) == Vp8TemporalFilter::Decision::kDrop) {
+    ++retransmissions_missed_;  // (cannot happen: only forwarded packets are in the history)
     return false;
   }
   RewriteExtensions(packet, now_ms);
@@ -491,6 +550,10 @@ Json Consumer::StatsJson() const {
             {"jitter", jitter_},
             {"currentLayer", current_layer_},
             {"targetLayer", target_layer_},
+            {"currentTemporalLayer", current_temporal_layer()},
+            {"preferredLayers", {{"spatialLayer", preferred_spatial_},
+                                 {"temporalLayer", preferred_temporal_}}},
+            {"temporalDrops", temporal_drops_},
             {"layerSwitches", layer_switches_}};
   if (rtt_ms_) {
     j["roundTripTime"] = *rtt_ms_;

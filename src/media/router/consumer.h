@@ -22,6 +22,7 @@
 // switching happens on a key frame of the target layer.
 //
 // Threading: the router's worker thread. Packet path methods never allocate/throw/lock.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +35,7 @@
 #include "media/ortc/rtp_parameters.h"
 #include "media/rtcp/generic_nack.h"
 #include "media/rtcp/report_block.h"
+#include "media/rtp/codecs/vp8_temporal_filter.h"
 #include "media/rtp/rtp_packet.h"
 
 namespace tr::media {
@@ -71,13 +73,29 @@ class Consumer {
   void SetProducerPaused(bool paused, int64_t now_ms);
   // Returns the layers now preferred (clamped to what the producer has).
   std::pair<int, int> SetPreferredLayers(int spatial, int temporal, int64_t now_ms);
+  // The transport's bandwidth allows at most this layer (layer_allocator.h); the layer
+  // forwarded is the lower of this and the preferred one. Default: no limit.
+  void SetLayerLimit(int spatial, int temporal, int64_t now_ms);
+  int preferred_spatial_layer() const { return preferred_spatial_; }
+  int effective_spatial_ceiling() const { return std::min(preferred_spatial_, limit_spatial_); }
+  int effective_temporal_ceiling() const { return std::min(preferred_temporal_, limit_temporal_); }
+  // Forwarded temporal layer (VP8 temporal scalability; else the preferred one).
+  int current_temporal_layer() const;
+  // Negotiated extension ids (router ids; 0 = not negotiated), for padding probes.
+  uint8_t mid_extension_id() const { return mid_id_; }
+  uint8_t transport_cc_extension_id() const { return twcc_id_; }
+  uint8_t abs_send_time_extension_id() const { return abs_send_time_id_; }
+  bool is_video() const { return video_; }
+  bool has_temporal_filter() const { return temporal_filter_ != nullptr; }
   void RequestKeyFrame(int64_t now_ms);
   // Periodic (~100 ms): simulcast layer selection, key-frame retries.
   void Tick(int64_t now_ms);
   // True once when the forwarded spatial layer changed since the last call.
   bool TakeLayersChanged() {
-    const bool changed = layers_changed_;
+    const int temporal = current_temporal_layer();
+    const bool changed = layers_changed_ || temporal != reported_temporal_;
     layers_changed_ = false;
+    reported_temporal_ = temporal;
     return changed;
   }
   int current_layer() const { return current_layer_; }
@@ -139,6 +157,13 @@ class Consumer {
   bool producer_paused_ = false;
   int preferred_spatial_ = 0;
   int preferred_temporal_ = 0;
+  int limit_spatial_ = 1 << 20;  // from the bandwidth allocation
+  int limit_temporal_ = 1 << 20;
+  int reported_temporal_ = -1;
+  // VP8 with temporal layers (L1T2/L1T3): drops frames above the temporal ceiling and keeps
+  // picture ids continuous. Null for other codecs / a single temporal layer.
+  std::unique_ptr<Vp8TemporalFilter> temporal_filter_;
+  uint64_t temporal_drops_ = 0;
   int current_layer_ = -1;  // stream being forwarded (-1 = none yet)
   int target_layer_ = 0;
   bool layers_changed_ = false;

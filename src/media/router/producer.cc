@@ -17,6 +17,8 @@ namespace tr::media {
 
 namespace {
 
+constexpr int64_t kMinKeyFrameRequestGapMs = 250;
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;
@@ -260,12 +262,16 @@ bool Producer::Forward(std::size_t index, RtpPacket& packet, int64_t now_ms) {
   bool key_frame;
   if (setup_.kind == ortc::MediaKind::kAudio) {
     key_frame = true;  // every audio packet is a sync point
+    s.bitrate.Add(packet.Size(), 0, now_ms);
   } else {
-    key_frame = InspectPayload(s.codec, packet.Payload()).is_key_frame;
+    const CodecPayloadInfo info = InspectPayload(s.codec, packet.Payload());
+    key_frame = info.is_key_frame;
+    s.bitrate.Add(packet.Size(), info.temporal_layer, now_ms);
     if (key_frame) {
       ++s.key_frames_received;
       s.last_key_frame_ms = now_ms;
       s.key_frame_request_pending = false;  // whatever was pending is answered
+      s.key_frame_request_to_start = false;
     }
   }
   if (paused_ || consumers_.empty()) {
@@ -362,13 +368,20 @@ void Producer::ReceiveSenderReport(uint32_t ssrc, NtpTime ntp, uint32_t rtp_time
   }
 }
 
-void Producer::RequestKeyFrame(std::size_t layer, int64_t now_ms) {
+void Producer::RequestKeyFrame(std::size_t layer, int64_t now_ms, bool to_start) {
   if (setup_.kind != ortc::MediaKind::kVideo || layer >= streams_.size()) {
     return;
   }
   Stream& s = streams_[layer];
-  if (s.ssrc == 0 || now_ms - s.last_key_frame_request_ms < options_.key_frame_request_interval_ms) {
+  // Throttled per stream, but a request that starts a consumer may go out early once the
+  // key frame answering the previous one has arrived (a viewer joining just after another
+  // should not wait a whole interval); never more often than kMinKeyFrameRequestGapMs.
+  const int64_t since = now_ms - s.last_key_frame_request_ms;
+  const bool answered = s.last_key_frame_ms >= s.last_key_frame_request_ms;
+  if (s.ssrc == 0 || (since < options_.key_frame_request_interval_ms &&
+                      !(to_start && answered && since >= kMinKeyFrameRequestGapMs))) {
     s.key_frame_request_pending = true;  // merged; sent by Tick() when allowed
+    s.key_frame_request_to_start = s.key_frame_request_to_start || to_start;
     return;
   }
   SendKeyFrameRequest(s, now_ms);
@@ -376,8 +389,11 @@ void Producer::RequestKeyFrame(std::size_t layer, int64_t now_ms) {
 
 void Producer::Tick(int64_t now_ms) {
   for (Stream& s : streams_) {
+    const int64_t since = now_ms - s.last_key_frame_request_ms;
+    const bool answered = s.last_key_frame_ms >= s.last_key_frame_request_ms;
     if (s.key_frame_request_pending && s.ssrc != 0 &&
-        now_ms - s.last_key_frame_request_ms >= options_.key_frame_request_interval_ms) {
+        (since >= options_.key_frame_request_interval_ms ||
+         (s.key_frame_request_to_start && answered && since >= kMinKeyFrameRequestGapMs))) {
       SendKeyFrameRequest(s, now_ms);
     }
   }
@@ -393,6 +409,7 @@ void Producer::SendKeyFrameRequest(Stream& stream, int64_t now_ms) {
     n = Fir::Build(buf, rtcp_sender_ssrc_, std::span<const FirEntry>(&entry, 1));
   }
   stream.key_frame_request_pending = false;
+  stream.key_frame_request_to_start = false;
   stream.last_key_frame_request_ms = now_ms;
   if (n > 0 && transport_->SendRtcpPacket(buf, n)) {
     ++stream.key_frame_requests_sent;

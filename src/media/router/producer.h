@@ -26,6 +26,7 @@
 
 #include "common/json.h"
 #include "media/ortc/producer_setup.h"
+#include "media/router/layer_bitrate_meter.h"
 #include "media/router/nack_generator.h"
 #include "media/router/retransmission_buffer.h"
 #include "media/router/rtp_receive_stats.h"
@@ -52,6 +53,7 @@ class Producer {
     // Key-frame requests.
     int64_t last_key_frame_request_ms = -1'000'000;
     bool key_frame_request_pending = false;
+    bool key_frame_request_to_start = false;  // a pending request starts a consumer
     uint8_t fir_sequence = 0;
     uint64_t key_frame_requests_sent = 0;
     uint64_t key_frames_received = 0;
@@ -65,6 +67,8 @@ class Producer {
     uint64_t packets_repaired = 0;  // RTX packets that filled a gap
     uint64_t rtx_discarded = 0;     // RTX duplicates / probes with payload
     uint64_t duplicates = 0;        // media packets seen twice
+    // What this stream costs a viewer, per temporal layer (layer_allocator.h).
+    LayerBitrateMeter bitrate;
   };
 
   Producer(std::string id, WebRtcTransport* transport, ortc::ProducerSetup setup,
@@ -78,6 +82,10 @@ class Producer {
   ortc::ProducerType type() const { return setup_.type; }
   const ortc::ProducerSetup& setup() const { return setup_; }
   const ortc::RtpParameters& consumable_parameters() const { return consumable_; }
+  // What the track is ("camera", "microphone", "screen", "screen-audio"; from the
+  // participant's appData): screen shares get bandwidth before cameras.
+  const std::string& source() const { return source_; }
+  void SetSource(std::string source) { source_ = std::move(source); }
   bool paused() const { return paused_; }
   void SetPaused(bool paused) { paused_ = paused; }
   std::size_t StreamCount() const { return streams_.size(); }
@@ -98,8 +106,10 @@ class Producer {
   bool ReceiveRtp(RtpPacket& packet, int64_t now_ms);
   // RTCP Sender Report from the sender for `ssrc`.
   void ReceiveSenderReport(uint32_t ssrc, NtpTime ntp, uint32_t rtp_timestamp, int64_t now_ms);
-  // Key frame wanted on `layer` (throttled; pending requests go out on Tick()).
-  void RequestKeyFrame(std::size_t layer, int64_t now_ms);
+  // Key frame wanted on `layer` (throttled; pending requests go out on Tick()). A request
+  // `to_start` a consumer (join, resume, layer switch) may go out before the interval ends
+  // once the previous request was answered; repairs (viewers' PLIs) wait the interval.
+  void RequestKeyFrame(std::size_t layer, int64_t now_ms, bool to_start = false);
   // Sends throttled key-frame requests that became due.
   void Tick(int64_t now_ms);
   // Sends the NACKs that became due (retries); called every few tens of ms.
@@ -128,6 +138,7 @@ class Producer {
   std::vector<Stream> streams_;
   std::vector<Consumer*> consumers_;
   bool paused_ = false;
+  std::string source_;
   // Producer extension id → router extension id (0 = not forwarded).
   RtpExtensionIdMap ingress_map_{};
   bool has_ingress_map_ = false;

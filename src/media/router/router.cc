@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "common/random.h"
+#include "common/time.h"
 #include "media/ortc/consumable_rtp_parameters.h"
 #include "media/ortc/consumer_rtp_parameters.h"
 #include "media/ortc/ortc_error.h"
@@ -18,6 +19,7 @@
 #include "media/rtcp/rtcp_packet.h"
 #include "media/rtcp/sdes.h"
 #include "media/rtcp/sender_report.h"
+#include "media/rtcp/transport_feedback.h"
 #include "media/rtp/rtp_header_extensions.h"
 
 namespace tr::media {
@@ -172,6 +174,9 @@ Json Router::HandleRequest(const std::string& method, const Json& data) {
     GetConsumer(data).RequestKeyFrame(now);
     return Json::object();
   }
+  if (method == "transport.setTestNetwork") {
+    return SetTestNetwork(data);
+  }
   if (method == "router.stats") {
     return Stats();
   }
@@ -279,6 +284,9 @@ Json Router::CreateProducer(const Json& data) {
   auto producer = std::make_unique<Producer>(id, entry.transport.get(), std::move(setup),
                                              std::move(consumable), po);
   producer->SetPaused(BoolField(data, "paused", false));
+  if (const auto it = data.find("source"); it != data.end() && it->is_string()) {
+    producer->SetSource(it->get<std::string>());
+  }
   for (const auto& e : producer->setup().encodings) {
     if (e.ssrc) {
       entry.ssrc_table[*e.ssrc] = producer.get();
@@ -325,6 +333,10 @@ Json Router::CreateConsumer(const Json& data) {
   producer.AddConsumer(c);
   entry.consumers.push_back(c);
   consumers_.emplace(id, std::move(consumer));
+  if (c->transport_cc_extension_id() != 0 && !entry.downlink) {
+    entry.downlink = std::make_unique<DownlinkController>(&worker_->loop(), entry.transport.get(),
+                                                          DownlinkController::Options{});
+  }
   if (!paused && !producer.paused()) {
     c->RequestKeyFrame(worker_->loop().NowMs());
   }
@@ -352,6 +364,28 @@ Json Router::SetPreferredLayers(const Json& data) {
   const auto [s, tl] =
       consumer.SetPreferredLayers(it->get<int>(), temporal, worker_->loop().NowMs());
   return {{"spatialLayer", s}, {"temporalLayer", tl}};
+}
+
+Json Router::SetTestNetwork(const Json& data) {
+  TransportEntry& entry = GetTransport(data);
+  const auto number = [&data](const char* name, double fallback, double lo, double hi) {
+    const auto it = data.find(name);
+    if (it == data.end() || it->is_null()) {
+      return fallback;
+    }
+    if (!it->is_number() || it->get<double>() < lo || it->get<double>() > hi) {
+      throw RouterError("invalid_parameters", std::string("invalid ") + name);
+    }
+    return it->get<double>();
+  };
+  EgressShaper::Config config;
+  config.loss_fraction = number("lossPercent", 0, 0, 100) / 100.0;
+  config.rate_bps = static_cast<int64_t>(number("downlinkKbps", 0, 0, 1'000'000) * 1000);
+  config.queue_ms = static_cast<int64_t>(number("queueMs", 300, 10, 2000));
+  entry.transport->SetEgressShaping(config);
+  return {{"lossPercent", config.loss_fraction * 100},
+          {"downlinkKbps", config.rate_bps / 1000},
+          {"queueMs", config.queue_ms}};
 }
 
 // ---------------------------------------------------------------- closing
@@ -596,11 +630,15 @@ void Router::OnRtcp(TransportEntry& entry, std::span<const uint8_t> compound) {
           if (const auto nack = GenericNack::Parse(packet)) {
             if (Consumer* c = consumer_by_ssrc(nack->MediaSsrc())) c->ReceiveNack(*nack, now);
           }
+        } else if (packet.Fmt() == TransportFeedback::kFmt && entry.downlink) {
+          if (const auto feedback = TransportFeedback::Parse(packet)) {
+            entry.downlink->OnTransportFeedback(*feedback, MonotonicMicros());
+          }
         }
         break;
       }
       default:
-        break;  // SDES, BYE, XR, REMB, transport-cc feedback: not used yet
+        break;  // SDES, BYE, XR, REMB: not used
     }
   }
 }
@@ -648,13 +686,20 @@ void Router::OnTick() {
   for (auto& [id, p] : producers_) {
     p->Tick(now);
   }
+  // Bandwidth first: it sets the layer limits the consumers' ticks select within.
+  for (auto& [id, entry] : transports_) {
+    if (entry->downlink) {
+      entry->downlink->Tick(entry->consumers, now);
+    }
+  }
   for (auto& [id, c] : consumers_) {
     c->Tick(now);
-    if (c->TakeLayersChanged() && c->type() == Consumer::Type::kSimulcast) {
+    if (c->TakeLayersChanged() &&
+        (c->type() == Consumer::Type::kSimulcast || c->has_temporal_filter())) {
       notify_("consumer.layersChanged", {{"routerId", id_},
                                          {"consumerId", id},
                                          {"spatialLayer", c->current_layer()},
-                                         {"temporalLayer", c->preferred_temporal_layer()}});
+                                         {"temporalLayer", c->current_temporal_layer()}});
     }
   }
   tick_timer_.Start(kTickMs);
@@ -694,6 +739,9 @@ Json Router::Stats() const {
                           {"feedbackPackets", ts.feedback_packets}};
     }
     t["consumerIds"] = std::move(consumer_ids);
+    if (entry->downlink) {
+      t["bandwidthEstimation"] = entry->downlink->StatsJson();
+    }
     transports.push_back(std::move(t));
   }
   Json producers = Json::array();

@@ -17,6 +17,7 @@
 
 #include "common/json.h"
 #include "media/router/consumer.h"
+#include "media/router/downlink_controller.h"
 #include "media/router/producer.h"
 #include "media/router/transport_cc_feedback.h"
 #include "media/transport/webrtc_transport.h"
@@ -83,6 +84,9 @@ class Router {
     // for packets no producer claims (e.g. probes on unsignaled SSRCs).
     std::unique_ptr<TransportCcFeedbackGenerator> twcc;
     uint8_t twcc_id = 0;
+    // Congestion control of what we send (created with the first consumer that negotiated
+    // transport-wide CC).
+    std::unique_ptr<DownlinkController> downlink;
 
     void OnTransportConnected(WebRtcTransport* t) override;
     void OnTransportFailed(WebRtcTransport* t, std::string_view reason) override;
@@ -99,6 +103,7 @@ class Router {
   Json CreateProducer(const Json& data);
   Json CreateConsumer(const Json& data);
   Json SetPreferredLayers(const Json& data);
+  Json SetTestNetwork(const Json& data);
 
   TransportEntry& GetTransport(const Json& data);
   Producer& GetProducer(const Json& data);

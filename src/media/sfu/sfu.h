@@ -21,7 +21,9 @@
 //   transport.connect    {routerId, transportId, dtlsParameters} → {dtlsLocalRole}
 //   transport.restartIce {routerId, transportId}             → {iceParameters}
 //   transport.close      {routerId, transportId}             → {}
-//   producer.create      {routerId, transportId, kind, rtpParameters, paused?}
+//   producer.create      {routerId, transportId, kind, rtpParameters, paused?, source?}
+//                        (source "camera"|"microphone"|"screen"|"screen-audio": screen
+//                         shares get a viewer's bandwidth before cameras)
 //                        → {producerId, type: "simple"|"simulcast"|"svc"}
 //   producer.pause / producer.resume / producer.close {routerId, producerId} → {}
 //   consumer.create      {routerId, transportId, producerId, rtpCapabilities, paused?}
@@ -32,6 +34,9 @@
 //   consumer.setPreferredLayers {routerId, consumerId, spatialLayer, temporalLayer?}
 //                        → {spatialLayer, temporalLayer}
 //   consumer.requestKeyFrame {routerId, consumerId}          → {}
+//   transport.setTestNetwork {routerId, transportId, lossPercent?, downlinkKbps?, queueMs?}
+//                        → {lossPercent, downlinkKbps, queueMs}   (tests only: emulated
+//                         loss / bottleneck on what we send to this transport)
 //   router.stats         {routerId}                          → {routerId, transports: [...],
 //                                                               producers: [...], consumers: [...]}
 //                        (transports: transportId, iceState, dtlsState, iceSelectedTuple,

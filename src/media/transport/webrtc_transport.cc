@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "common/random.h"
+#include "common/time.h"
 #include "media/dtls/dtls_certificate.h"
 #include "media/rtcp/rtcp_packet.h"
 #include "media/stun/stun_message.h"
@@ -203,6 +204,15 @@ Json WebRtcTransport::StatsJson() const {
   if (srtp_profile_) {
     j["srtpCipher"] = SrtpProfileCipherName(*srtp_profile_);
   }
+  if (shaper_) {
+    const auto& c = shaper_->config();
+    const auto& st = shaper_->stats();
+    j["testNetwork"] = {{"lossPercent", c.loss_fraction * 100},
+                        {"downlinkKbps", c.rate_bps / 1000},
+                        {"packetsIn", st.packets_in},
+                        {"droppedRandom", st.dropped_random},
+                        {"droppedQueue", st.dropped_queue}};
+  }
   return j;
 }
 
@@ -311,7 +321,29 @@ void WebRtcTransport::HandleRtcp(uint8_t* data, std::size_t len) {
 
 // ---------------------------------------------------------------- packets out
 
-bool WebRtcTransport::SendRtpPacket(const uint8_t* data, std::size_t len) {
+bool WebRtcTransport::SendRtpPacket(const uint8_t* data, std::size_t len,
+                                    int32_t probe_cluster) {
+  const bool recorded = twcc_pending_;
+  twcc_pending_ = false;
+  if (!srtp_out_ || ice_.SelectedTuple() == nullptr || closed_) {
+    ++stats_.dropped_not_connected;
+    return false;
+  }
+  if (recorded) {
+    if (!send_history_) {
+      send_history_ = std::make_unique<SendHistory>();  // once per transport
+    }
+    send_history_->OnPacketSent(twcc_sequence_, static_cast<uint32_t>(len), MonotonicMicros(),
+                                probe_cluster >= 0 ? probe_cluster : active_probe_cluster_);
+  }
+  if (shaper_ && shaper_->Active()) {
+    shaper_->Send(data, len);  // as if on the wire: the emulated link may drop or delay it
+    return true;
+  }
+  return ProtectAndSendRtp(data, len);
+}
+
+bool WebRtcTransport::ProtectAndSendRtp(const uint8_t* data, std::size_t len) {
   const TransportTuple* tuple = ice_.SelectedTuple();
   if (!srtp_out_ || tuple == nullptr || closed_) {
     ++stats_.dropped_not_connected;
@@ -330,6 +362,16 @@ bool WebRtcTransport::SendRtpPacket(const uint8_t* data, std::size_t len) {
   ++stats_.packets_sent;
   stats_.bytes_sent += out_len;
   return true;
+}
+
+void WebRtcTransport::SetEgressShaping(const EgressShaper::Config& config) {
+  if (!shaper_) {
+    shaper_ = std::make_unique<EgressShaper>(
+        &worker_->loop(), [this](const uint8_t* data, std::size_t len) {
+          ProtectAndSendRtp(data, len);
+        });
+  }
+  shaper_->Configure(config);
 }
 
 bool WebRtcTransport::SendRtcpPacket(const uint8_t* data, std::size_t len) {

@@ -25,11 +25,13 @@
 #include <string_view>
 
 #include "common/json.h"
+#include "media/bwe/send_history.h"
 #include "media/dtls/dtls_transport.h"
 #include "media/ice/ice_candidate.h"
 #include "media/ice/ice_server.h"
 #include "media/rtp/rtp_packet.h"
 #include "media/srtp/srtp_session.h"
+#include "media/transport/egress_shaper.h"
 #include "media/worker/event_loop.h"
 #include "media/worker/worker.h"
 
@@ -110,13 +112,28 @@ class WebRtcTransport : public PacketReceiver,
 
   // ---- Media out (packet path) ----
   // Protects `len` bytes of plain RTP (RTCP) into the worker's send batch and sends them
-  // to the selected tuple. False (counted) if not connected or protection failed.
-  bool SendRtpPacket(const uint8_t* data, std::size_t len);
+  // to the selected tuple. False (counted) if not connected or protection failed. An RTP
+  // packet that took a transport-wide sequence number (NextTransportSequenceNumber) since
+  // the last send is recorded in the send history, with `probe_cluster` for padding probes.
+  bool SendRtpPacket(const uint8_t* data, std::size_t len, int32_t probe_cluster = -1);
   bool SendRtcpPacket(const uint8_t* data, std::size_t len);
 
   // Transport-wide sequence number for the next RTP packet sent (draft-holmer TWCC: one
   // counter per transport across all SSRCs).
-  uint16_t NextTransportSequenceNumber() { return ++twcc_sequence_; }
+  uint16_t NextTransportSequenceNumber() {
+    twcc_pending_ = true;
+    return ++twcc_sequence_;
+  }
+  // What was sent with transport-wide sequence numbers (null before the first one): the
+  // owner joins the endpoint's transport-cc feedback against it.
+  const SendHistory* send_history() const { return send_history_.get(); }
+
+  // While a bandwidth probe runs, every RTP packet sent is recorded as part of its cluster
+  // (-1 = none).
+  void SetActiveProbeCluster(int32_t cluster) { active_probe_cluster_ = cluster; }
+
+  // Test hook (--test-hooks): emulate a bottleneck on what we send (egress_shaper.h).
+  void SetEgressShaping(const EgressShaper::Config& config);
 
   bool IsConnected() const { return srtp_out_.has_value() && ice_.SelectedTuple() != nullptr; }
   // "new" | "connecting" | "connected" | "failed" | "closed"
@@ -154,6 +171,7 @@ class WebRtcTransport : public PacketReceiver,
   void HandleDtls(const TransportTuple& tuple, const uint8_t* data, std::size_t len);
   void HandleRtp(uint8_t* data, std::size_t len);
   void HandleRtcp(uint8_t* data, std::size_t len);
+  bool ProtectAndSendRtp(const uint8_t* data, std::size_t len);
   void MayStartDtls();
   void UpdateDtlsTimer();
   void OnPeriodic();
@@ -177,6 +195,10 @@ class WebRtcTransport : public PacketReceiver,
   bool closed_ = false;
   bool failed_ = false;
   uint16_t twcc_sequence_ = 0;
+  bool twcc_pending_ = false;
+  int32_t active_probe_cluster_ = -1;
+  std::unique_ptr<SendHistory> send_history_;
+  std::unique_ptr<EgressShaper> shaper_;  // test hook only
   Stats stats_;
 };
 

@@ -60,13 +60,14 @@ export function chromiumAvailable() {
   }
 }
 
-export async function launchBrowser({ tcpOnly = false, extraArgs = [], trace = !!process.env.TR_TRACE } = {}) {
+/** `executablePath`: another launcher of the same Chromium (e.g. lib/netns.mjs's wrapper that runs it in a network namespace). */
+export async function launchBrowser({ tcpOnly = false, extraArgs = [], trace = !!process.env.TR_TRACE, executablePath = CHROMIUM } = {}) {
   if (!chromiumAvailable()) {
     throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set TR_CHROMIUM)`);
   }
   const args = [...BASE_ARGS, ...(tcpOnly ? TCP_ONLY_ARGS : []), ...extraArgs];
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args,
     timeout: 30_000,

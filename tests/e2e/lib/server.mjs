@@ -126,6 +126,7 @@ export class Server {
     const a = ['serve', '--port', String(this.port), '--bind', '127.0.0.1', '--data-dir', this.dataDir,
       '--log-level', this.logLevel,
       '--announced-ip', '127.0.0.1',
+      '--test-hooks',
       '--rtc-port-min', String(this.rtcPorts.min), '--rtc-port-max', String(this.rtcPorts.max),
       '--rate-limit-auth', '1000', '--rate-limit-api', '100000', '--trust-proxy',
       '--public-url', `http://localhost:${this.port}`];

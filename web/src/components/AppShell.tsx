@@ -64,6 +64,11 @@ export function AppShell({ orgId, children, wide }: { orgId?: string | undefined
               Rooms
             </Link>
           )}
+          {org && can(org.role, 'view_analytics') && (
+            <Link to={paths.analytics(org.id)} className="topnav-link">
+              Analytics
+            </Link>
+          )}
           {org && can(org.role, 'manage_organization') && (
             <Link to={paths.admin(org.id)} className="topnav-link">
               Admin

@@ -23,6 +23,22 @@ export interface ApiClientOptions {
   refreshLeewayMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** Makes the XMLHttpRequest of uploads with progress (default: the browser's, when there is one). */
+  createXhr?: () => XMLHttpRequest;
+}
+
+export interface UploadOptions {
+  /** The file name stored on the server (default: the Blob's `name` when it is a File). */
+  name?: string;
+  /** Bytes sent so far, of `total` (uses XMLHttpRequest: fetch() cannot report upload progress). */
+  onProgress?: (loaded: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** A downloaded file: its bytes and the name from `Content-Disposition` (if any). */
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string | null;
 }
 
 export interface RequestOptions {
@@ -63,6 +79,31 @@ function enc(id: string): string {
   return encodeURIComponent(id);
 }
 
+/** The file name of a `Content-Disposition` header (`filename*=UTF-8''...` or `filename="..."`). */
+export function fileNameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim());
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/.exec(header);
+  const name = plain ? (plain[1] ?? plain[2] ?? '').trim() : '';
+  return name || null;
+}
+
+function headersFromXhr(raw: string): Headers {
+  const h = new Headers();
+  for (const line of raw.trim().split(/[\r\n]+/)) {
+    const i = line.indexOf(':');
+    if (i > 0) h.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
+  }
+  return h;
+}
+
 export class ApiClient {
   private readonly store: SessionStore;
   private readonly baseUrl: string;
@@ -71,6 +112,7 @@ export class ApiClient {
   private readonly leeway: number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (h: unknown) => void;
+  private readonly createXhr: (() => XMLHttpRequest) | null;
   private refreshing: Promise<Session> | null = null;
   private timer: unknown = null;
   private readonly sessionObs: Observable<Session | null>;
@@ -83,6 +125,7 @@ export class ApiClient {
     this.leeway = opts.refreshLeewayMs ?? 60_000;
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.createXhr = opts.createXhr ?? (typeof XMLHttpRequest === 'undefined' ? null : () => new XMLHttpRequest());
     this.sessionObs = new Observable<Session | null>(this.store.load());
     this.store.subscribe((s) => {
       this.sessionObs.set(s);
@@ -183,14 +226,19 @@ export class ApiClient {
     return s.accessToken;
   }
 
-  private async send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
+  private url(path: string, query?: RequestOptions['query']): string {
     let url = this.baseUrl + API + path;
-    if (opts.query) {
+    if (query) {
       const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
       const qs = q.toString();
       if (qs) url += '?' + qs;
     }
+    return url;
+  }
+
+  private async send(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
+    const url = this.url(path, opts.query);
     const headers: Record<string, string> = { Accept: 'application/json' };
     let body: BodyInit | undefined;
     if (opts.rawBody !== undefined) {
@@ -209,9 +257,11 @@ export class ApiClient {
     }
   }
 
-  /** Sends a request; JSON in and out; throws ApiError on any non-2xx. */
-  async request<R>(method: string, path: string, opts: RequestOptions = {}): Promise<R> {
-    const auth = opts.auth ?? true;
+  /**
+   * Runs `sendWith(token)`; on a 401 refreshes the access token and runs it once more.
+   * Resolves with a 2xx response, else throws the ApiError of the response.
+   */
+  private async authorized(sendWith: (token: string | null) => Promise<Response>, auth = true): Promise<Response> {
     let token: string | null = null;
     let usedRefresh: string | undefined;
     if (auth) {
@@ -221,13 +271,19 @@ export class ApiClient {
       token = (await this.getAccessToken()) ?? null;
       usedRefresh = this.sessionObs.get()?.refreshToken ?? usedRefresh;
     }
-    let res = await this.send(method, path, opts, token);
+    let res = await sendWith(token);
     if (res.status === 401 && auth) {
       // retry once with a fresh access token
       const s = await this.refresh(usedRefresh);
-      res = await this.send(method, path, opts, s.accessToken);
+      res = await sendWith(s.accessToken);
     }
     if (!res.ok) throw await errorFromResponse(res);
+    return res;
+  }
+
+  /** Sends a request; JSON in and out; throws ApiError on any non-2xx. */
+  async request<R>(method: string, path: string, opts: RequestOptions = {}): Promise<R> {
+    const res = await this.authorized((token) => this.send(method, path, opts, token), opts.auth ?? true);
     if (res.status === 204) return undefined as R;
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as R;
@@ -381,5 +437,73 @@ export class ApiClient {
   }
   getAnalytics(orgId: string): Promise<T.Analytics> {
     return this.request('GET', `/organizations/${enc(orgId)}/analytics`);
+  }
+
+  // ---- files ---------------------------------------------------------------------------
+
+  listRoomFiles(roomId: string): Promise<T.FileInfo[]> {
+    return this.listAll(`/rooms/${enc(roomId)}/files`);
+  }
+  getFile(fileId: string): Promise<T.FileInfo> {
+    return this.request('GET', `/files/${enc(fileId)}`);
+  }
+  deleteFile(fileId: string): Promise<void> {
+    return this.request('DELETE', `/files/${enc(fileId)}`);
+  }
+
+  /** The bytes of a file (the endpoint needs the bearer token, so no plain link). */
+  async downloadFile(fileId: string, signal?: AbortSignal): Promise<DownloadedFile> {
+    const path = `/files/${enc(fileId)}/content`;
+    const res = await this.authorized((token) => this.send('GET', path, { signal }, token));
+    return { blob: await res.blob(), fileName: fileNameFromDisposition(res.headers.get('content-disposition')) };
+  }
+
+  /**
+   * Uploads raw bytes to a room (`POST /rooms/{roomId}/files?name=`); the Blob's type is
+   * stored as the file's Content-Type. With `onProgress` (and a browser) the bytes go through
+   * XMLHttpRequest, which reports upload progress; otherwise through fetch.
+   */
+  async uploadFile(roomId: string, body: Blob, opts: UploadOptions = {}): Promise<T.FileInfo> {
+    const name = opts.name ?? (typeof (body as Partial<File>).name === 'string' ? (body as File).name : '');
+    const path = `/rooms/${enc(roomId)}/files`;
+    const contentType = body.type || 'application/octet-stream';
+    const xhr = opts.onProgress ? this.createXhr : null;
+    const res = await this.authorized((token) =>
+      xhr
+        ? this.sendXhr(xhr(), 'POST', this.url(path, { name }), body, contentType, token, opts)
+        : this.send('POST', path, { rawBody: body, contentType, query: { name }, signal: opts.signal }, token),
+    );
+    return (await res.json()) as T.FileInfo;
+  }
+
+  private sendXhr(xhr: XMLHttpRequest, method: string, url: string, body: Blob, contentType: string, token: string | null, opts: UploadOptions): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(new DOMException('Aborted', 'AbortError'));
+        return;
+      }
+      const onAbort = () => xhr.abort();
+      const done = () => opts.signal?.removeEventListener('abort', onAbort);
+      xhr.open(method, url);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('Content-Type', contentType);
+      if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+      xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded, e.lengthComputable ? e.total : body.size);
+      xhr.onload = () => {
+        done();
+        const noBody = xhr.status === 204 || xhr.status === 205 || xhr.status === 304;
+        resolve(new Response(noBody ? null : xhr.responseText, { status: xhr.status, statusText: xhr.statusText, headers: headersFromXhr(xhr.getAllResponseHeaders()) }));
+      };
+      xhr.onerror = () => {
+        done();
+        reject(new ApiError(0, 'network_error', 'Network error'));
+      };
+      xhr.onabort = () => {
+        done();
+        reject(new DOMException('Aborted', 'AbortError'));
+      };
+      opts.signal?.addEventListener('abort', onAbort);
+      xhr.send(body);
+    });
   }
 }

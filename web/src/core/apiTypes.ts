@@ -261,5 +261,7 @@ export interface Analytics {
   rooms: { total: number; live: number; idle: number; closed: number };
   workspaces: number;
   members: { total: number; byRole: Record<string, number> };
+  /** Viewers connected right now, summed over the organization's rooms. */
+  liveViewers?: number;
   storageBytes: number;
 }

@@ -86,7 +86,7 @@ const apiSpecs: Record<string, Record<string, 'optional' | 'required'>> = {
     id: 'required', organizationId: 'required', roomId: 'required', name: 'required', contentType: 'required',
     sizeBytes: 'required', uploadedBy: 'required', createdAt: 'required',
   } satisfies Spec<A.FileInfo>,
-  Analytics: { level: 'required', rooms: 'required', workspaces: 'required', members: 'required', storageBytes: 'required' } satisfies Spec<A.Analytics>,
+  Analytics: { level: 'required', rooms: 'required', workspaces: 'required', members: 'required', liveViewers: 'optional', storageBytes: 'required' } satisfies Spec<A.Analytics>,
 };
 
 interface YamlSchema {
@@ -139,7 +139,9 @@ describe('REST types match docs/api/openapi.yaml', () => {
       ['get', '/api/v1/organizations/{orgId}/usage'], ['put', '/api/v1/organizations/{orgId}/plan'], ['get', '/api/v1/plans'],
       ['post', '/api/v1/organizations/{orgId}/api-keys'], ['get', '/api/v1/organizations/{orgId}/api-keys'],
       ['delete', '/api/v1/organizations/{orgId}/api-keys/{keyId}'], ['get', '/api/v1/organizations/{orgId}/audit-log'],
-      ['get', '/api/v1/organizations/{orgId}/analytics'],
+      ['get', '/api/v1/organizations/{orgId}/analytics'], ['get', '/api/v1/rooms/{roomId}/files'],
+      ['post', '/api/v1/rooms/{roomId}/files'], ['get', '/api/v1/files/{fileId}'], ['delete', '/api/v1/files/{fileId}'],
+      ['get', '/api/v1/files/{fileId}/content'],
     ];
     for (const [method, path] of calls) {
       expect(doc.paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
@@ -171,6 +173,7 @@ const clientSpecs: ClientSpecs = {
   'mute-participant': { userId: 'required', kind: 'optional' },
   'remove-participant': { userId: 'required' },
   'get-stats': { scope: 'optional' },
+  'test-network': { lossPercent: 'optional', downlinkKbps: 'optional', queueMs: 'optional' },
 };
 
 type ServerSpecs = { [K in Exclude<P.ServerEventName, 'pong'>]: Spec<P.ServerEvents[K]> };
@@ -208,6 +211,7 @@ const serverSpecs: ServerSpecs = {
   'chat-deleted': { messageId: 'required', deletedBy: 'optional' },
   muted: { by: 'required', kind: 'required' },
   removed: { roomId: 'required', by: 'required' },
+  'test-network-set': { lossPercent: 'required', downlinkKbps: 'required', queueMs: 'required' },
   stats: { roomId: 'required', scope: 'required', timestamp: 'required', transports: 'required', producers: 'required', consumers: 'required' },
   error: { code: 'required', message: 'required', requestId: 'optional', retryAfter: 'optional' },
 };

@@ -104,6 +104,7 @@ export interface ClientEvents {
   'mute-participant': MuteParticipantData;
   'remove-participant': RemoveParticipantData;
   'get-stats': GetStatsData;
+  'test-network': TestNetworkData;
   ping: EmptyData;
 }
 export type ClientEventName = keyof ClientEvents;
@@ -238,6 +239,18 @@ export interface ErrorData {
   retryAfter?: number;
 }
 
+/** `test-network` (servers started with --test-hooks only): emulated downlink impairment. */
+export interface TestNetworkData {
+  lossPercent?: number;
+  downlinkKbps?: number;
+  queueMs?: number;
+}
+export interface TestNetworkSetData {
+  lossPercent: number;
+  downlinkKbps: number;
+  queueMs: number;
+}
+
 /** Server-side statistics (`get-stats` reply); counters are cumulative. */
 export interface StatsData {
   roomId: string;
@@ -274,6 +287,7 @@ export interface ServerEvents {
   muted: MutedData;
   removed: RemovedData;
   stats: StatsData;
+  'test-network-set': TestNetworkSetData;
   pong: EmptyData;
   error: ErrorData;
 }
@@ -305,6 +319,7 @@ export interface ReplyMap {
   'mute-participant': null;
   'remove-participant': null;
   'get-stats': 'stats';
+  'test-network': 'test-network-set';
   ping: 'pong';
 }
 
@@ -334,6 +349,7 @@ export const REPLIES: ReplyMap = {
   'mute-participant': null,
   'remove-participant': null,
   'get-stats': 'stats',
+  'test-network': 'test-network-set',
   ping: 'pong',
 };
 

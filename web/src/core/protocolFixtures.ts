@@ -72,6 +72,7 @@ export const serverFixtures: { [K in keyof ServerEvents]: ServerEvents[K] } = {
   'chat-deleted': { messageId: 'm2', deletedBy: 'usr_host' },
   muted: { by: 'usr_host', kind: 'audio' },
   removed: { roomId: 'room_1', by: 'usr_host' },
+  'test-network-set': { lossPercent: 5, downlinkKbps: 600, queueMs: 300 },
   stats: {
     roomId: 'room_1',
     scope: 'self',

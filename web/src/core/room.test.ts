@@ -371,6 +371,45 @@ describe('RoomSession', () => {
     expect(session.state.get().phase).toBe('live');
   });
 
+  it('restarts ICE again while the restarted transport does not connect, then rejoins', async () => {
+    const { sig, session } = setup();
+    session.start();
+    await flush();
+    const t = FakeTransport.all[0]!;
+    t.setState('connected');
+    t.setState('disconnected');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sig.count('restart-ice')).toBe(1);
+    await vi.advanceTimersByTimeAsync(3999);
+    expect(sig.count('restart-ice')).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sig.count('restart-ice')).toBe(2); // still disconnected after 4 s: again
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(sig.count('restart-ice')).toBe(3);
+    expect(sig.count('join-room')).toBe(1);
+    await vi.advanceTimersByTimeAsync(4000); // three restarts did not help: rejoin
+    expect(sig.count('restart-ice')).toBe(3);
+    expect(sig.count('leave-room')).toBe(1);
+    expect(sig.count('join-room')).toBe(2);
+    expect(t.closed).toBe(true);
+  });
+
+  it('stops restarting ICE once the restarted transport connects', async () => {
+    const { sig, session } = setup();
+    session.start();
+    await flush();
+    const t = FakeTransport.all[0]!;
+    t.setState('connected');
+    t.setState('disconnected');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(sig.count('restart-ice')).toBe(1);
+    t.setState('connected');
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(sig.count('restart-ice')).toBe(1);
+    expect(sig.count('join-room')).toBe(1);
+    expect(session.state.get().phase).toBe('live');
+  });
+
   it('does not restart ICE when the transport recovers by itself', async () => {
     const { sig, session } = setup();
     session.start();

@@ -8,8 +8,9 @@
  *
  * Resilience:
  * - media transport `disconnected` for longer than `iceRestartDelayMs`, or `failed`:
- *   `restart-ice` → `ice-restarted` → `transport.restartIce()`; if the server no longer
- *   knows the transport, or restarts keep failing, the session rejoins the room;
+ *   `restart-ice` → `ice-restarted` → `transport.restartIce()`, repeated every
+ *   `iceRestartTimeoutMs` until the transport connects; if the server no longer knows the
+ *   transport, or `maxIceRestarts` restarts did not help, the session rejoins the room;
  * - signaling reconnect: the server dropped us with the old socket, so the session rejoins,
  *   re-publishes the host's live tracks and consumes everything again;
  * - `networkChanged()` (browser `online`/connection change) reconnects at once and restarts
@@ -46,6 +47,12 @@ export interface RoomSessionOptions {
   iceRestartDelayMs?: number;
   /** ICE restarts of one transport before rejoining. Default 3. */
   maxIceRestarts?: number;
+  /**
+   * How long a restarted transport may take to connect before the next ICE restart. Default
+   * 4 000 ms. (A browser whose candidate pairs all failed while the network was away may stay
+   * `disconnected` for a long time, and checks nothing until ICE restarts again.)
+   */
+  iceRestartTimeoutMs?: number;
 }
 
 export type SourceStats = MediaStats & { label: string };
@@ -390,6 +397,17 @@ export class RoomSession {
       const r = await this.sig.request('restart-ice', { transportId: transport.id });
       if (transport.closed) return;
       await transport.restartIce({ iceParameters: r.iceParameters as unknown as ms.IceParameters });
+      if (transport.closed || transport.connectionState === 'connected') return;
+      // not connected within the timeout: restart again (and rejoin once restarts are exhausted)
+      const old = this.iceTimers.get(transport.id);
+      if (old) clearTimeout(old);
+      this.iceTimers.set(
+        transport.id,
+        setTimeout(() => {
+          this.iceTimers.delete(transport.id);
+          if (!transport.closed && transport.connectionState !== 'connected') void this.restartIce(transport);
+        }, this.opts.iceRestartTimeoutMs ?? 4_000),
+      );
     } catch (err) {
       if (transport.closed) return;
       if (err instanceof SignalingError && (err.code === 'disconnected' || err.code === 'not_connected')) return; // signaling rejoins

@@ -237,6 +237,38 @@ describe('SignalingClient', () => {
     expect(FakeSocket.all).toHaveLength(2);
   });
 
+  it('keeps retrying while the token cannot be refreshed (network down), and stops once signed out', async () => {
+    let mode: 'ok' | 'offline' | 'signed-out' = 'ok';
+    const getToken = vi.fn(async () => {
+      if (mode === 'offline') throw new Error('Network error');
+      return mode === 'ok' ? 'tok' : null;
+    });
+    const { client } = await connected({ getToken });
+    const fatal: string[] = [];
+    const retries: number[] = [];
+    client.on('fatal', (e) => fatal.push(e.code));
+    client.on('retry', (r) => retries.push(r.delayMs));
+    mode = 'offline'; // the access token is due for a refresh and the network is gone
+    sock().drop();
+    await vi.advanceTimersByTimeAsync(500 + 1_000 + 2_000);
+    expect(fatal).toEqual([]);
+    expect(client.state.get()).toBe('reconnecting');
+    expect(retries).toEqual([500, 1000, 2000, 4000]);
+    expect(FakeSocket.all).toHaveLength(1); // no socket without a token
+    mode = 'ok'; // the network is back
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(FakeSocket.all).toHaveLength(2);
+    sock().open();
+    sock().authenticate();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.state.get()).toBe('open');
+    mode = 'signed-out';
+    sock().drop();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(fatal).toEqual(['unauthenticated']);
+    expect(client.state.get()).toBe('closed');
+  });
+
   it('retries a rejected token once with a refreshed one, then gives up', async () => {
     const { client, getToken } = makeClient();
     const fatal: string[] = [];

@@ -221,7 +221,12 @@ export class SignalingClient {
     try {
       token = await this.opts.getToken({ forceRefresh: this.authFailures > 0 });
     } catch {
-      token = null;
+      // The token could not be refreshed right now (network down, server unreachable): that
+      // is part of the outage, not a sign-out. Retry with backoff; a session that is really
+      // gone makes getToken resolve null on a later attempt.
+      if (this.stopped) return;
+      this.scheduleReconnect();
+      return;
     }
     if (this.stopped) return;
     if (!token) {

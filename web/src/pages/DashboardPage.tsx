@@ -257,6 +257,11 @@ export function DashboardPage({ orgId }: { orgId: string | undefined }) {
           </p>
         </div>
         <div className="page-actions">
+          {can(org.role, 'view_analytics') && (
+            <Link to={paths.analytics(org.id)} className="btn btn-small">
+              View analytics
+            </Link>
+          )}
           {can(org.role, 'create_workspaces') && (
             <button type="button" className="btn btn-primary btn-small" onClick={() => setCreatingWs(true)}>
               + New workspace

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
-import { MovableInset, VideoView } from '../components/media';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { AudioSinks, MovableInset, VideoView } from '../components/media';
+import { RemoteTiles } from '../components/RemoteTiles';
 import { StatsOverlay } from '../components/StatsOverlay';
 import { ConfirmDialog, Select } from '../components/ui';
 import { useRoomContext } from '../context/RoomContext';
@@ -8,7 +9,9 @@ import { can } from '../core/permissions';
 import { CAMERA_ENCODINGS, SCREEN_PRESETS, type ScreenPreset } from '../core/quality';
 import type { LocalSourceName, RoomState, SourceStats } from '../core/room';
 import { formatBitrate } from '../core/stats';
+import { studioAudio, studioTiles } from '../core/tiles';
 import { useLocalMedia } from '../hooks/useLocalMedia';
+import { useObservableState } from '../hooks/internal/useObservableState';
 import { PhaseOverlay } from './ViewerStage';
 
 const MIC_OPTIONS = { opusStereo: false, opusDtx: true, opusFec: true };
@@ -129,6 +132,13 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
   const scr = state.local.screen;
   const rate = (s: LocalSourceName) => (stats[s] ? formatBitrate(stats[s]!.bitrateBps) : null);
   const mainTrack = tracks.screen ?? tracks.camera;
+  // other presenters (co-hosts): their video as tiles, their microphones audible here
+  const tiles = studioTiles(state);
+  useObservableState(room.media); // re-read remote tracks when media changes
+  const remoteAudio = studioAudio(state).map((p) => room.remoteTrack(p.producerId)).filter((t): t is MediaStreamTrack => !!t);
+  const [audioBlocked, setAudioBlocked] = useState(false);
+  const [unlockToken, setUnlockToken] = useState(0);
+  const onAudioBlocked = useCallback(() => setAudioBlocked(true), []);
 
   return (
     <div className="stage-wrap">
@@ -155,7 +165,22 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
         )}
         {state.phase === 'reconnecting' || state.phase === 'connecting' || state.phase === 'joining' ? <PhaseOverlay state={state} onRetry={() => room.networkChanged()} unreachable={unreachable} /> : null}
         {showStats && <StatsOverlay stats={stats} transports={room.transportStates()} onClose={() => setShowStats(false)} />}
+        <AudioSinks tracks={remoteAudio} muted={false} onBlocked={onAudioBlocked} unlockToken={unlockToken} />
       </div>
+
+      <RemoteTiles tiles={tiles} label="Co-hosts" />
+      {audioBlocked && remoteAudio.length > 0 && (
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => {
+            setAudioBlocked(false);
+            setUnlockToken((t) => t + 1);
+          }}
+        >
+          Hear your co-hosts
+        </button>
+      )}
 
       {error && (
         <div className="banner banner-error" role="alert">

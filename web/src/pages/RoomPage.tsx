@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ChatPanel } from '../components/ChatPanel';
+import { FilesPanel } from '../components/FilesPanel';
 import { Link } from '../components/Link';
 import { TabList } from '../components/Tabs';
 import { Logo } from '../components/Logo';
@@ -70,10 +71,17 @@ function EndedScreen({ title, text, backTo }: { title: string; text: string; bac
   );
 }
 
-function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry }: { session: RoomSession; signaling: SignalingClient | null; joinRole: JoinRole; roomName: string; backTo: string; onRetry: () => void }) {
+interface RoomOrg {
+  orgId: string;
+  /** The caller's organization role: files are allowed by it, not by the joined role. */
+  orgRole: string;
+  userId: string | null;
+}
+
+function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry, org }: { session: RoomSession; signaling: SignalingClient | null; joinRole: JoinRole; roomName: string; backTo: string; onRetry: () => void; org: RoomOrg }) {
   const state = useRoomState(session);
   const online = useNetworkRecovery(session);
-  const [tab, setTab] = useState<'chat' | 'people'>('chat');
+  const [tab, setTab] = useState<'chat' | 'files' | 'people'>('chat');
   const [showStats, setShowStats] = useState(false);
   const stats = useRoomStats(2_000, state.joined, session);
   const quality = overallQuality(stats);
@@ -82,6 +90,7 @@ function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry }: {
   const unreachable = sigState === 'reconnecting' && !state.everJoined;
   const viewers = Object.values(state.participants).filter((p) => p.role === 'viewer').length;
   const people = Object.keys(state.participants).length;
+  const names = Object.fromEntries(Object.values(state.participants).map((p) => [p.userId, p.displayName]));
 
   if (state.phase === 'ended') {
     const texts: Record<string, [string, string]> = {
@@ -136,7 +145,7 @@ function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry }: {
             <ViewerStage state={state} stats={stats} showStats={showStats} setShowStats={setShowStats} unreachable={unreachable} />
           )}
         </section>
-        <aside className="room-side" aria-label="Chat and participants">
+        <aside className="room-side" aria-label="Chat, files and participants">
           <TabList
             label="Side panel"
             idPrefix="side"
@@ -145,10 +154,14 @@ function RoomView({ session, signaling, joinRole, roomName, backTo, onRetry }: {
             tabs={[
               { id: 'chat', label: 'Chat' },
               { id: 'people', label: `People (${people})` },
+              { id: 'files', label: 'Files' },
             ]}
           />
           <div role="tabpanel" id="side-panel-chat" aria-labelledby="side-tab-chat" hidden={tab !== 'chat'} className="side-panel">
             <ChatPanel />
+          </div>
+          <div role="tabpanel" id="side-panel-files" aria-labelledby="side-tab-files" hidden={tab !== 'files'} className="side-panel">
+            <FilesPanel roomId={state.roomId} orgId={org.orgId} orgRole={org.orgRole} userId={org.userId} active={tab === 'files'} names={names} />
           </div>
           <div role="tabpanel" id="side-panel-people" aria-labelledby="side-tab-people" hidden={tab !== 'people'} className="side-panel">
             <ParticipantList />
@@ -195,7 +208,15 @@ export function RoomPage({ roomId, requestedRole }: { roomId: string; requestedR
   if (!org || !roomSession) return <Loading label="Connecting…" />;
   return (
     <RoomProvider session={roomSession} key={attempt}>
-      <RoomView session={roomSession} signaling={signaling} joinRole={role ?? 'viewer'} roomName={room.data.name} backTo={backTo} onRetry={() => setAttempt((a) => a + 1)} />
+      <RoomView
+        session={roomSession}
+        signaling={signaling}
+        joinRole={role ?? 'viewer'}
+        roomName={room.data.name}
+        backTo={backTo}
+        onRetry={() => setAttempt((a) => a + 1)}
+        org={{ orgId: org.id, orgRole: org.role, userId: me.data?.user.id ?? session?.user.id ?? null }}
+      />
     </RoomProvider>
   );
 }

@@ -2,10 +2,12 @@ import { useCallback, useState } from 'react';
 import { AudioSinks, MovableInset, VideoView } from '../components/media';
 import { SpeakerOffIcon } from '../components/icons';
 import { QualityMenu } from '../components/QualityMenu';
+import { RemoteTiles } from '../components/RemoteTiles';
 import { StatsOverlay } from '../components/StatsOverlay';
 import { useRoomContext } from '../context/RoomContext';
 import { choiceForLayer } from '../core/quality';
-import { isAudioOnly, stageProducers, type RoomState, type SourceStats } from '../core/room';
+import { isAudioOnly, type RoomState, type SourceStats } from '../core/room';
+import { viewerLayout } from '../core/tiles';
 import { useRemoteTrack } from '../hooks/useRoom';
 
 /** The stage overlay for every phase that is not plain "live". */
@@ -43,7 +45,8 @@ export function PhaseOverlay({ state, onRetry, unreachable }: { state: RoomState
 /** Viewer: screen large, camera as a movable inset, one-click unmute, quality, stats. */
 export function ViewerStage({ state, stats, showStats, setShowStats, unreachable }: { state: RoomState; stats: Record<string, SourceStats>; showStats: boolean; setShowStats: (v: boolean) => void; unreachable?: boolean }) {
   const room = useRoomContext();
-  const stage = stageProducers(state);
+  // the lead presenter on the stage, other presenters (co-hosts) as tiles, everyone's audio
+  const stage = viewerLayout(state);
   const mainTrack = useRemoteTrack(stage.main?.producerId);
   const insetTrack = useRemoteTrack(stage.inset?.producerId);
   const audioProducers = stage.audio.filter((p) => p.consumerId);
@@ -88,6 +91,7 @@ export function ViewerStage({ state, stats, showStats, setShowStats, unreachable
         {showStats && <StatsOverlay stats={stats} transports={room.transportStates()} onClose={() => setShowStats(false)} />}
         <AudioSinks tracks={audioTracks} muted={muted || blocked} onBlocked={onBlocked} unlockToken={unlockToken} />
       </div>
+      <RemoteTiles tiles={stage.tiles} label="Other presenters" />
       <div className="stage-controls" role="toolbar" aria-label="Playback controls">
         <button type="button" className="btn btn-small" aria-pressed={!(muted || blocked)} onClick={() => (muted || blocked ? unmute() : setMuted(true))} disabled={!hasAudio}>
           {muted || blocked ? 'Unmute' : 'Mute'}

@@ -81,4 +81,42 @@ bool Vp8PayloadDescriptor::IsKeyFrame(std::span<const uint8_t> payload) {
   return d && d->is_key_frame;
 }
 
+// The optional fields follow the mandatory byte and the X byte in the order I, L, T/K, so
+// their offsets follow from the flags alone (RFC 7741 §4.2).
+bool Vp8PayloadDescriptor::SetPictureId(std::span<uint8_t> payload, uint16_t new_picture_id) {
+  if (!has_picture_id || payload.size() < size) {
+    return false;
+  }
+  constexpr std::size_t kOffset = 2;
+  if (picture_id_15bit) {
+    picture_id = static_cast<uint16_t>(new_picture_id & 0x7FFF);
+    payload[kOffset] = static_cast<uint8_t>(0x80 | (picture_id >> 8));  // keeps M = 1
+    payload[kOffset + 1] = static_cast<uint8_t>(picture_id);
+  } else {
+    picture_id = static_cast<uint16_t>(new_picture_id & 0x7F);
+    payload[kOffset] = static_cast<uint8_t>(picture_id);  // M = 0
+  }
+  return true;
+}
+
+bool Vp8PayloadDescriptor::SetTl0PicIdx(std::span<uint8_t> payload, uint8_t new_tl0_pic_idx) {
+  if (!has_tl0_pic_idx || payload.size() < size) {
+    return false;
+  }
+  const std::size_t offset = 2 + (has_picture_id ? (picture_id_15bit ? 2 : 1) : 0);
+  tl0_pic_idx = new_tl0_pic_idx;
+  payload[offset] = new_tl0_pic_idx;
+  return true;
+}
+
+bool Vp8PayloadDescriptor::RewritePictureId(std::span<uint8_t> payload, uint16_t new_picture_id) {
+  auto d = Parse(payload);
+  return d && d->SetPictureId(payload, new_picture_id);
+}
+
+bool Vp8PayloadDescriptor::RewriteTl0PicIdx(std::span<uint8_t> payload, uint8_t new_tl0_pic_idx) {
+  auto d = Parse(payload);
+  return d && d->SetTl0PicIdx(payload, new_tl0_pic_idx);
+}
+
 }  // namespace tr::media

@@ -46,6 +46,20 @@ struct Vp8PayloadDescriptor {
   // nullopt when the descriptor is truncated or no VP8 payload follows it.
   static std::optional<Vp8PayloadDescriptor> Parse(std::span<const uint8_t> payload);
   static bool IsKeyFrame(std::span<const uint8_t> payload);
+
+  // In-place rewrites of the descriptor this was parsed from (`payload` must be that same
+  // RTP payload), for an SFU that renumbers frames per consumer. The descriptor never
+  // changes size, so the PictureID keeps the form the packet has: a 15-bit one takes the
+  // low 15 bits of `new_picture_id`, a 7-bit one the low 7 bits (a value above 127 wraps, which
+  // a receiver of a 7-bit stream sees as the counter's normal wrap). The parsed field is
+  // updated too. False, and nothing written, when the packet has no such field or `payload`
+  // is shorter than `size`. No allocation, no exception.
+  bool SetPictureId(std::span<uint8_t> payload, uint16_t new_picture_id);
+  bool SetTl0PicIdx(std::span<uint8_t> payload, uint8_t new_tl0_pic_idx);
+
+  // Same, parsing `payload` first (false when it does not parse).
+  static bool RewritePictureId(std::span<uint8_t> payload, uint16_t new_picture_id);
+  static bool RewriteTl0PicIdx(std::span<uint8_t> payload, uint8_t new_tl0_pic_idx);
 };
 
 }  // namespace tr::media
