@@ -49,7 +49,10 @@ class Consumer {
 
   struct Options {
     int64_t key_frame_retry_ms = 1000;  // re-request while still waiting for one
-    int64_t layer_inactive_ms = 2000;   // a simulcast layer without packets this long is off
+    // A simulcast layer without packets this long is off: consumers fall back to a lower
+    // one within a second of the host's uplink dropping it (a 15 fps layer sends every
+    // 67 ms, so 600 ms of silence is not a gap between frames).
+    int64_t layer_inactive_ms = 600;
   };
 
   Consumer(std::string id, Producer* producer, WebRtcTransport* transport,

@@ -49,7 +49,7 @@ LayerDemand DemandOf(const Consumer& c, int64_t now_ms) {
   for (int s = 0; s < d.spatial_layers; ++s) {
     const auto& stream = p.stream(static_cast<std::size_t>(s));
     d.active[static_cast<std::size_t>(s)] =
-        !simulcast || p.IsStreamActive(static_cast<std::size_t>(s), now_ms, 1000);
+        !simulcast || p.IsStreamActive(static_cast<std::size_t>(s), now_ms, 600);
     for (int t = 0; t < d.temporal_layers; ++t) {
       d.bps[static_cast<std::size_t>(s)][static_cast<std::size_t>(t)] =
           stream.bitrate.Bps(temporal ? t : LayerBitrateMeter::kMaxTemporalLayers - 1, now_ms);

@@ -327,14 +327,14 @@ async function consume(producerId) {
     const recv = await ensureRecvTransport();
     const info = S.known.get(producerId) || {};
     const sent = now();
-    const data = await call('consume', { producerId, rtpCapabilities: S.device.recvRtpCapabilities }, 'consumer-created');
+    const data = await call('consume', { producerId, rtpCapabilities: consumeCapabilities() }, 'consumer-created');
     const created = now();
     const consumer = await recv.consume({
       id: data.consumerId, producerId: data.producerId, kind: data.kind, rtpParameters: data.rtpParameters,
       appData: data.appData || {},
     });
     const entry = {
-      consumer, producerId, kind: data.kind, consumerType: data.type,
+      consumer, producerId, kind: data.kind, consumerType: data.type, rtpParameters: data.rtpParameters,
       source: (data.appData && data.appData.source) || (info.appData && info.appData.source),
       userId: info.producerUserId, consumeSentAt: sent, createdAt: created,
     };
@@ -347,6 +347,21 @@ async function consume(producerId) {
   S.consuming.set(producerId, p);
   p.catch(() => S.consuming.delete(producerId));
   return p;
+}
+
+/**
+ * The rtpCapabilities sent with `consume`: the device's, or with `connect(..., {noNack: true})`
+ * the same without generic NACK (rtcpFeedback {type: "nack"} with no parameter; "nack pli"
+ * stays) and without RTX codecs, so the SFU negotiates neither for this page's consumers.
+ */
+function consumeCapabilities() {
+  const caps = S.device.recvRtpCapabilities;
+  if (!S.opts.noNack) return caps;
+  const c = JSON.parse(JSON.stringify(caps));
+  c.codecs = c.codecs
+    .filter((x) => !/\/rtx$/i.test(x.mimeType))
+    .map((x) => ({ ...x, rtcpFeedback: (x.rtcpFeedback || []).filter((fb) => !(fb.type === 'nack' && !fb.parameter)) }));
+  return c;
 }
 
 function summarizeConsumer(e) {
@@ -420,6 +435,20 @@ async function consumerStats(e) {
     frameHeight: s.frameHeight ?? null,
     framesPerSecond: s.framesPerSecond ?? null,
     totalSamplesReceived: s.totalSamplesReceived ?? 0,
+    // loss recovery / smoothness (Chromium inbound-rtp)
+    freezeCount: s.freezeCount ?? null,
+    totalFreezesDuration: s.totalFreezesDuration ?? null,
+    pauseCount: s.pauseCount ?? null,
+    totalPausesDuration: s.totalPausesDuration ?? null,
+    framesDropped: s.framesDropped ?? null,
+    nackCount: s.nackCount ?? null,
+    pliCount: s.pliCount ?? null,
+    firCount: s.firCount ?? null,
+    retransmittedPacketsReceived: s.retransmittedPacketsReceived ?? null,
+    retransmittedBytesReceived: s.retransmittedBytesReceived ?? null,
+    packetsDiscarded: s.packetsDiscarded ?? null,
+    jitterBufferDelay: s.jitterBufferDelay ?? null,
+    jitterBufferEmittedCount: s.jitterBufferEmittedCount ?? null,
     concealedSamples: s.concealedSamples ?? 0,
     audioLevel: s.audioLevel ?? null,
     trackState: e.consumer.track.readyState,
@@ -455,7 +484,11 @@ async function producerStats(source, p) {
 const tr = {
   version: msVersion,
 
-  /** Opens the signaling socket and authenticates; resolves with the `authenticated` data. */
+  /**
+   * Opens the signaling socket and authenticates; resolves with the `authenticated` data.
+   * opts: dropUdpCandidates, forceTcp, iceTransportPolicy, organizationId, noNack (consume
+   * without NACK/RTX, see consumeCapabilities()).
+   */
   async connect(url, token, opts = {}) {
     S.opts = { ...S.opts, ...opts };
     const wsUrl = url || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
@@ -509,16 +542,20 @@ const tr = {
 
   /**
    * Publishes the requested sources. camera: VP8 simulcast with the blueprint ladder (or
-   * `encodings`); microphone: opus; screen: getDisplayMedia, one encoding.
+   * `encodings`; `scalabilityMode`, e.g. 'L1T3', is set on every camera encoding); microphone:
+   * opus; screen: getDisplayMedia, one encoding.
    * Resolves with {camera: producerId, microphone: ..., screen: ...}.
    */
   async publish({ camera = false, microphone = false, screen = false, encodings, videoCodec = 'video/VP8',
-    videoConstraints, screenConstraints, startBitrateKbps = 1000 } = {}) {
+    videoConstraints, screenConstraints, startBitrateKbps = 1000, scalabilityMode } = {}) {
     const out = {};
     const codecOptions = { videoGoogleStartBitrate: startBitrateKbps };
     if (camera) {
       const track = await cameraTrack({ videoConstraints });
-      const p = await produce('camera', track, { encodings: encodings || CAMERA_ENCODINGS,
+      let enc = encodings || CAMERA_ENCODINGS;
+      // e.g. 'L1T3': every simulcast layer with three VP8 temporal layers
+      if (scalabilityMode) enc = enc.map((e) => ({ ...e, scalabilityMode }));
+      const p = await produce('camera', track, { encodings: enc,
         codec: pickCodec('video', videoCodec), codecOptions });
       out.camera = p.id;
     }
@@ -551,6 +588,16 @@ const tr = {
   consumers() { return [...S.consumers.values()].map(summarizeConsumer); },
 
   knownProducers() { return [...S.known.values()]; },
+
+  /** The rtpParameters of consumer-created for the (open) consumer of `source`. */
+  consumerRtpParameters(source) {
+    const e = [...S.consumers.values()].find((x) => x.source === source && !x.closed);
+    if (!e) throw new Error(`no consumer of ${source}`);
+    return e.rtpParameters;
+  },
+
+  /** The rtpCapabilities this page sends with consume (see connect's noNack). */
+  consumeCapabilities() { return consumeCapabilities(); },
 
   /** getStats() numbers of consumers, producers and both transports. */
   async stats() {

@@ -1,5 +1,6 @@
 #include "media/sfu/sfu.h"
 
+#include <cstdio>
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -502,6 +503,38 @@ TEST_F(SfuTest, SimulcastSwitchesLayersOnKeyFrameWithContinuousSeqAndTs) {
   EXPECT_TRUE(switched);
   ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged",
                              [](const Json& d) { return d["spatialLayer"] == 0; }, 2000));
+}
+
+TEST_F(SfuTest, SimulcastFallsBackWithinASecondWhenTheForwardedLayerStops) {
+  StartSfu();
+  std::vector<FakeVideoSender::Layer> layers(3);
+  for (int i = 0; i < 3; ++i) {
+    layers[i].ssrc = 60000000u + static_cast<uint32_t>(i) * 10;
+    layers[i].rid = "r" + std::to_string(i);
+    layers[i].fill = static_cast<uint8_t>(0xB0 + i);
+  }
+  Pub s = MakeProducer(this, layers);
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                         {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  auto last_fill = [v] {
+    auto copy = v->rtp().back();
+    return RtpPacket::Parse(copy)->Payload().back();
+  };
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return !v->rtp().empty() && last_fill() == 0xB2; }, 5000));
+  // The host's uplink degrades: Chrome stops sending the top layer.
+  s.sender->layers()[2].enabled = false;
+  const int64_t stopped = NowMs();
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return last_fill() == 0xB1; }, 3000));
+  const int64_t fallback_ms = NowMs() - stopped;
+  std::printf("fell back to layer 1 after %lld ms\n", static_cast<long long>(fallback_ms));
+  EXPECT_LE(fallback_ms, 1000);
+  ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged",
+                             [](const Json& d) { return d["spatialLayer"] == 1; }, 1000));
+  // And back up once the layer returns.
+  s.sender->layers()[2].enabled = true;
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return last_fill() == 0xB2; }, 3000));
 }
 
 TEST_F(SfuTest, IceTcpPathForwardsMedia) {
