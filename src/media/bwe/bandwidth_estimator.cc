@@ -234,8 +234,12 @@ void BandwidthEstimator::UpdateLossBased(int64_t now_us) {
     const bool may_decrease = last_loss_decrease_us_ < 0 || now_us < last_loss_decrease_us_ ||
                               now_us - last_loss_decrease_us_ >= kLossDecreaseIntervalUs + rtt_us_;
     if (may_decrease) {
+      // Never below 85 % of what the path just delivered: a burst of loss (a key frame
+      // into a full queue) must not take the estimate far below the bottleneck, from
+      // where it would climb back at 8 %/s.
       const double base = static_cast<double>(EstimateBps());
-      loss_based_bps_ = Clamp(base * (1.0 - 0.5 * loss));
+      const double floor = std::min(base, 0.85 * static_cast<double>(AckedBps()));
+      loss_based_bps_ = Clamp(std::max(base * (1.0 - 0.5 * loss), floor));
       last_loss_decrease_us_ = now_us;
       // Judge the next decrease by packets sent after this one only.
       loss_ignore_sent_before_us_ = now_us;

@@ -19,7 +19,9 @@
 //
 // Loss-based (gcc-02 §6): the loss fraction over the feedback of the last second (packets
 // sent before the last loss-based decrease are left out: their loss was already answered).
-// With at least 20 packets in the window: > 10 % => estimate * (1 - loss / 2), at most
+// With at least 20 packets in the window: > 10 % => estimate * (1 - loss / 2) but not
+// below 0.85 * acked (a loss burst must not sink the estimate far below what the path
+// delivers), at most
 // once per 300 ms + RTT; < 2 % => the loss-based rate grows by 8 %/s, up to the
 // delay-based rate (it only limits after a loss decrease); in between: hold.
 //

@@ -11,6 +11,7 @@
 #include "media/router/producer.h"
 #include "media/rtcp/sdes.h"
 #include "media/rtcp/sender_report.h"
+#include "media/rtp/codecs/vp8.h"
 #include "media/rtp/rtp_header_extensions.h"
 #include "media/rtp/rtx.h"
 #include "media/transport/webrtc_transport.h"
@@ -354,8 +355,15 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
       last_send_ms_ = now_ms;
     }
     if (sent_history_) {
-      sent_history_[out_seq & (kSentHistorySize - 1)] =
-          SentPacket{-1, ts_offset_, out_seq, in_seq, static_cast<uint8_t>(layer), true};
+      SentPacket& sent = sent_history_[out_seq & (kSentHistorySize - 1)];
+      sent = SentPacket{-1, ts_offset_, out_seq, in_seq, static_cast<uint8_t>(layer), true};
+      if (temporal_filter_) {
+        if (const auto d = Vp8PayloadDescriptor::Parse(packet.Payload()); d && d->has_picture_id) {
+          sent.has_vp8_ids = true;
+          sent.picture_id = d->picture_id;
+          sent.tl0_pic_idx = d->tl0_pic_idx;
+        }
+      }
     }
   }
   if (saved_descriptor_size > 0) {
@@ -430,11 +438,9 @@ bool Consumer::RetransmitPacket(uint16_t seq, int64_t now_ms) {
     ++retransmissions_missed_;
     return false;
   }
-  if (temporal_filter_ &&
-      temporal_filter_->Process(packet.Payload(), packet.Timestamp(), effective_temporal_ceiling(),
-                                false) == Vp8TemporalFilter::Decision::kDrop) {
-    ++retransmissions_missed_;  // (cannot happen: only forwarded packets are in the history)
-    return false;
+  if (sent.has_vp8_ids) {
+    Vp8PayloadDescriptor::RewritePictureId(packet.Payload(), sent.picture_id);
+    Vp8PayloadDescriptor::RewriteTl0PicIdx(packet.Payload(), sent.tl0_pic_idx);
   }
   RewriteExtensions(packet, now_ms);
   packet.SetSsrc(ssrc_);

@@ -191,6 +191,12 @@ class Consumer {
     uint16_t in_seq = 0;
     uint8_t layer = 0;
     bool valid = false;
+    // VP8 with the temporal filter: the picture id / TL0PICIDX this packet went out with,
+    // written again into the stored original when it is retransmitted (the filter's
+    // mapping may belong to another stream by then).
+    bool has_vp8_ids = false;
+    uint8_t tl0_pic_idx = 0;
+    uint16_t picture_id = 0;
   };
   static constexpr std::size_t kSentHistorySize = 512;  // power of two (≈ 1 s of video)
   std::unique_ptr<SentPacket[]> sent_history_;  // null when NACK is not negotiated

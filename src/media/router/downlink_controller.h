@@ -35,7 +35,9 @@ class DownlinkController {
     int64_t initial_bps = 1'500'000;
     int64_t probe_duration_ms = 250;
     int64_t min_probe_interval_ms = 1000;
-    int64_t max_probe_interval_ms = 30'000;
+    // Probes that do not raise the estimate back off to this: a limit that lifts is found
+    // within a few seconds (libwebrtc probes every 5 s in application-limited periods).
+    int64_t max_probe_interval_ms = 4'000;
   };
 
   DownlinkController(EventLoop* loop, WebRtcTransport* transport, Options options);

@@ -91,6 +91,7 @@ export class Timeline {
       nackCount: cam?.nackCount ?? null,
       pliCount: cam?.pliCount ?? null,
       retransmittedPacketsReceived: cam?.retransmittedPacketsReceived ?? null,
+      rtxMissed: scam ? scam.retransmissionsMissed : null,
       audioPackets: mic?.packetsReceived ?? null,
       audioSamples: mic?.totalSamplesReceived ?? null,
       errors: vs.errors.length,
@@ -111,13 +112,13 @@ export class Timeline {
       ['t', 5], ['phase', 10], ['estimateKbps', 6], ['delayKbps', 6], ['lossKbps', 6], ['ackedKbps', 6], ['lossFraction', 5],
       ['delayState', 9], ['allocatedKbps', 6], ['desiredKbps', 6], ['probes', 4], ['paddingPackets', 6], ['layer', 3], ['targetLayer', 3],
       ['temporal', 3], ['frame', 9], ['framesDecoded', 6], ['fps', 4], ['keyFramesDecoded', 4], ['freezeCount', 4], ['totalFreezesDuration', 6],
-      ['packetsLost', 5], ['nackCount', 5], ['retransmittedPacketsReceived', 5], ['pliCount', 4], ['audioPackets', 6],
+      ['packetsLost', 5], ['nackCount', 5], ['retransmittedPacketsReceived', 5], ['rtxMissed', 5], ['pliCount', 4], ['audioPackets', 6],
     ];
     const short = {
       estimateKbps: 'est', delayKbps: 'delay', lossKbps: 'lossB', ackedKbps: 'acked', lossFraction: 'lossF', delayState: 'dstate',
       allocatedKbps: 'alloc', desiredKbps: 'desir', probes: 'prb', paddingPackets: 'pad', layer: 'L', targetLayer: 'tL', temporal: 'T',
       framesDecoded: 'frames', keyFramesDecoded: 'kf', freezeCount: 'frz', totalFreezesDuration: 'frzS', packetsLost: 'lost',
-      nackCount: 'nack', retransmittedPacketsReceived: 'rtx', pliCount: 'pli', audioPackets: 'audio',
+      nackCount: 'nack', retransmittedPacketsReceived: 'rtx', rtxMissed: 'miss', pliCount: 'pli', audioPackets: 'audio',
     };
     const fmt = (v) => {
       if (v == null) return '-';
@@ -126,7 +127,7 @@ export class Timeline {
     };
     const head = cols.map(([k, w]) => (short[k] || k).padStart(w)).join(' ');
     const lines = rows.map((r) => cols.map(([k, w]) => fmt(r[k]).padStart(w)).join(' '));
-    return [`[${this.label}] timeline (kbps; L/tL/T = SFU current/target spatial and temporal layer; frz = freezeCount, frzS = totalFreezesDuration s)`, head, ...lines].join('\n');
+    return [`[${this.label}] timeline (kbps; L/tL/T = SFU current/target spatial and temporal layer; frz = freezeCount, frzS = totalFreezesDuration s; lost/nack/rtx/pli = viewer getStats; miss = SFU retransmissionsMissed)`, head, ...lines].join('\n');
   }
 
   /** The rows without the raw objects (for bench/results). */
