@@ -21,15 +21,9 @@
 #include "media/common/byte_io.h"
 #include "media/rtcp/rtcp_packet.h"
 #include "media/rtcp/transport_feedback.h"
+#include "fuzz_check.h"
 
 namespace {
-
-#define FUZZ_CHECK(cond) \
-  do {                   \
-    if (!(cond)) {       \
-      __builtin_trap();  \
-    }                    \
-  } while (0)
 
 using namespace tr::media;
 

@@ -15,15 +15,9 @@
 #include "media/rtcp/sdes.h"
 #include "media/rtcp/sender_report.h"
 #include "media/rtcp/transport_feedback.h"
+#include "fuzz_check.h"
 
 namespace {
-
-#define FUZZ_CHECK(cond) \
-  do {                   \
-    if (!(cond)) {       \
-      __builtin_trap();  \
-    }                    \
-  } while (0)
 
 using namespace tr::media;
 

@@ -15,15 +15,9 @@
 #include "media/rtp/rtp_header_extensions.h"
 #include "media/rtp/rtp_packet.h"
 #include "media/rtp/rtx.h"
+#include "fuzz_check.h"
 
 namespace {
-
-#define FUZZ_CHECK(cond) \
-  do {                   \
-    if (!(cond)) {       \
-      __builtin_trap();  \
-    }                    \
-  } while (0)
 
 using namespace tr::media;
 

@@ -9,15 +9,9 @@
 
 #include "media/stun/stun_builder.h"
 #include "media/stun/stun_message.h"
+#include "fuzz_check.h"
 
 namespace {
-
-#define FUZZ_CHECK(cond) \
-  do {                   \
-    if (!(cond)) {       \
-      __builtin_trap();  \
-    }                    \
-  } while (0)
 
 using tr::media::HmacSha1;
 using tr::media::StunAddress;

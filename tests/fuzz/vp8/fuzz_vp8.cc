@@ -21,15 +21,9 @@
 
 #include "media/rtp/codecs/vp8.h"
 #include "media/rtp/codecs/vp8_temporal_filter.h"
+#include "fuzz_check.h"
 
 namespace {
-
-#define FUZZ_CHECK(cond) \
-  do {                   \
-    if (!(cond)) {       \
-      __builtin_trap();  \
-    }                    \
-  } while (0)
 
 using namespace tr::media;
 using Decision = Vp8TemporalFilter::Decision;
