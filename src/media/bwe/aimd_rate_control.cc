@@ -84,7 +84,13 @@ void AimdRateControl::Decrease(int64_t acked_bps, int64_t now_us) {
       capacity_kbps_ = -1;  // congested far below the old point: it moved down
     }
     UpdateCapacity(acked_kbps);
-    next = std::min(static_cast<double>(estimate_bps_), kBeta * static_cast<double>(acked_bps));
+    // At most halve per decrease: right after the SFU switched a viewer up, the acked
+    // rate still reflects the lower layer, and one delay spike (the switch's key frame)
+    // must not take the estimate below what the new layer needs. Real congestion keeps
+    // reporting overuse and is followed down within a few decrease intervals.
+    next = std::min(static_cast<double>(estimate_bps_),
+                    std::max(kBeta * static_cast<double>(acked_bps),
+                             0.5 * static_cast<double>(estimate_bps_)));
   }
   SetEstimate(static_cast<int64_t>(next));
   last_decrease_us_ = now_us;

@@ -3,7 +3,9 @@
 // §5.5): additive increase / multiplicative decrease driven by the delay detector.
 //
 //  - overusing  => decrease: new = 0.85 * acked bitrate (what the path delivered, not what
-//                  we wished to send), at most once per clamp(RTT, 10, 200) ms unless the
+//                  we wished to send) but at most halving the estimate per step (an SFU's
+//                  layer switch-up makes the acked rate lag), at most once per
+//                  clamp(RTT, 10, 200) ms unless the
 //                  estimate is still more than twice the acked bitrate. Then hold.
 //  - underusing => hold: the queue is draining, the next normal period will grow again.
 //  - normal     => increase: multiplicatively (8 %/s) while far from the last congestion

@@ -73,8 +73,8 @@ class BandwidthEstimator {
     int64_t max_bps = 30'000'000;
   };
 
-  static constexpr int64_t kAckedWindowUs = 500'000;
-  static constexpr std::size_t kAckedSlots = 4096;  // packets; ~13 Mbps of 1200 B in 500 ms
+  static constexpr int64_t kAckedWindowUs = 1'000'000;
+  static constexpr std::size_t kAckedSlots = 4096;  // packets; ~40 Mbps of 1200 B in 1 s
   static constexpr int64_t kLossWindowUs = 1'000'000;
   static constexpr std::size_t kLossSlots = 64;  // feedback messages
   static constexpr std::size_t kProbeClusters = 4;

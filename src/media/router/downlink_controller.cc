@@ -118,7 +118,11 @@ void DownlinkController::Tick(std::span<Consumer* const> consumers, int64_t now_
     if (c->paused() || c->producer_paused() || c->producer()->StreamCount() == 0) {
       continue;
     }
-    demands_.push_back(DemandOf(*c, now_ms));
+    LayerDemand d = DemandOf(*c, now_ms);
+    if (now_ms - last_downgrade_ms_ < options_.upgrade_hold_ms && d.current_spatial >= 0) {
+      d.max_spatial = std::min(d.max_spatial, d.current_spatial);  // no way up yet
+    }
+    demands_.push_back(d);
     allocated_.push_back(c);
     if (c->is_video() && c->transport_cc_extension_id() != 0 && reference == nullptr) {
       reference = c;
@@ -129,6 +133,9 @@ void DownlinkController::Tick(std::span<Consumer* const> consumers, int64_t now_
   last_allocation_ = AllocateLayers(budget, demands_, allocations_);
   bool limited = false;
   for (std::size_t i = 0; i < allocated_.size(); ++i) {
+    if (demands_[i].current_spatial >= 0 && allocations_[i].spatial < demands_[i].current_spatial) {
+      last_downgrade_ms_ = now_ms;
+    }
     allocated_[i]->SetLayerLimit(allocations_[i].spatial, allocations_[i].temporal, now_ms);
     limited = limited || allocations_[i].limited;
   }

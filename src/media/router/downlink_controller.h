@@ -4,7 +4,8 @@
 // BandwidthEstimator, splits the estimate across the transport's consumers with
 // AllocateLayers (audio first, screen before camera) and, when a consumer is held below
 // its ceiling, probes for more bandwidth with padding so the estimate can grow past what
-// the current layers carry.
+// the current layers carry. After a move down for bandwidth, nobody moves up for a few
+// seconds (upgrade_hold_ms).
 //
 // Probes are padding-only RTP packets on mediasoup-client's "probator" receiver (SSRC
 // 1234, PT 127, MID "probator", created by the client after its first video consumer;
@@ -38,6 +39,10 @@ class DownlinkController {
     // Probes that do not raise the estimate back off to this: a limit that lifts is found
     // within a few seconds (libwebrtc probes every 5 s in application-limited periods).
     int64_t max_probe_interval_ms = 4'000;
+    // After a consumer was moved down for bandwidth, nobody moves up for this long: the
+    // estimate right after congestion is unreliable, and a switch up sends a key frame
+    // burst into a queue that just overflowed.
+    int64_t upgrade_hold_ms = 3'000;
   };
 
   DownlinkController(EventLoop* loop, WebRtcTransport* transport, Options options);
@@ -68,6 +73,7 @@ class DownlinkController {
   std::vector<LayerAllocation> allocations_;
   std::vector<Consumer*> allocated_;
   AllocationResult last_allocation_;
+  int64_t last_downgrade_ms_ = -1'000'000;
 
   // Probing.
   Timer probe_timer_;

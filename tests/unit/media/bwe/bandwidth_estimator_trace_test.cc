@@ -77,8 +77,10 @@ TEST_F(TraceTest, OvershootIntoASlowLinkConvergesToItsCapacity) {
   replayed_ = Load("congested_3m_into_1m");
   const Replayed& r = replayed_;
   ASSERT_FALSE(r.points.empty());
-  // Within 2 s of the start (3 Mbps into 1 Mbps) and from then on: [0.7, 1.15] x capacity.
-  const auto settled = EstimatesIn(r, 2'000'000, r.scenario->duration_us);
+  // Within 3 s of the start (3 Mbps into 1 Mbps) and from then on: [0.7, 1.15] x capacity.
+  // (A decrease at most halves the estimate, so the way down from 3 Mbps takes a few
+  // decrease steps; see aimd_rate_control.h.)
+  const auto settled = EstimatesIn(r, 3'000'000, r.scenario->duration_us);
   ASSERT_FALSE(settled.empty());
   EXPECT_GE(*std::min_element(settled.begin(), settled.end()), 700'000);
   EXPECT_LE(*std::max_element(settled.begin(), settled.end()), 1'150'000);

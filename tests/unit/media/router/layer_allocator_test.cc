@@ -147,7 +147,7 @@ TEST(LayerAllocator, EmptyInput) {
   EXPECT_TRUE(out.empty());
 }
 
-TEST(LayerBitrateMeter, MeasuresPerTemporalLayerOverOneSecond) {
+TEST(LayerBitrateMeter, MeasuresPerTemporalLayerOverTwoSeconds) {
   LayerBitrateMeter meter;
   EXPECT_EQ(meter.Bps(2, 0), 0);
   // 2 s of 100 packets/s of 1250 bytes (1 Mbps), temporal layers 0,2,1,2 in turn.
@@ -160,7 +160,7 @@ TEST(LayerBitrateMeter, MeasuresPerTemporalLayerOverOneSecond) {
   EXPECT_NEAR(meter.Bps(1, now), 500'000, 60'000);
   EXPECT_NEAR(meter.Bps(0, now), 250'000, 30'000);
   // Silence: the window empties.
-  EXPECT_EQ(meter.Bps(2, now + 1100), 0);
+  EXPECT_EQ(meter.Bps(2, now + 2100), 0);
 }
 
 }  // namespace
