@@ -93,6 +93,7 @@ Consumer::Consumer(std::string id, Producer* producer, WebRtcTransport* transpor
       producer_->stream(0).codec == RtpCodec::kVp8 &&
       producer_->stream(0).encoding.scalability_mode.temporal_layers > 1) {
     temporal_filter_ = std::make_unique<Vp8TemporalFilter>();
+    max_temporal_layer_ = producer_->stream(0).encoding.scalability_mode.temporal_layers - 1;
   }
   preferred_spatial_ = static_cast<int>(producer_->StreamCount()) - 1;
   preferred_temporal_ = producer_->StreamCount() > 0
@@ -178,7 +179,7 @@ void Consumer::SetLayerLimit(int spatial, int temporal, int64_t now_ms) {
 }
 
 int Consumer::current_temporal_layer() const {
-  if (temporal_filter_ && temporal_filter_->current_tid() >= 0) {
+  if (temporal_filter_engaged_ && temporal_filter_->current_tid() >= 0) {
     return temporal_filter_->current_tid();
   }
   return effective_temporal_ceiling();
@@ -283,7 +284,7 @@ void Consumer::Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms) 
     if (previous >= 0) {
       ++layer_switches_;
     }
-    if (temporal_filter_) {
+    if (temporal_filter_engaged_) {
       temporal_filter_->Reset();  // the new stream has its own picture id space
     }
     current_layer_ = static_cast<int>(layer);
@@ -323,7 +324,13 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
   // payload and restored for the next consumer.
   std::array<uint8_t, kVp8DescriptorSaveSize> saved_descriptor;
   std::size_t saved_descriptor_size = 0;
-  if (temporal_filter_) {
+  if (temporal_filter_ && !temporal_filter_engaged_ &&
+      effective_temporal_ceiling() < max_temporal_layer_) {
+    // Until a frame has to be dropped the filter would map picture ids to themselves: a
+    // fresh one engaged now starts from that identity.
+    temporal_filter_engaged_ = true;
+  }
+  if (temporal_filter_engaged_) {
     const std::span<uint8_t> payload = packet.Payload();
     saved_descriptor_size = std::min(payload.size(), saved_descriptor.size());
     std::memcpy(saved_descriptor.data(), payload.data(), saved_descriptor_size);
@@ -357,7 +364,7 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
     if (sent_history_) {
       SentPacket& sent = sent_history_[out_seq & (kSentHistorySize - 1)];
       sent = SentPacket{-1, ts_offset_, out_seq, in_seq, static_cast<uint8_t>(layer), true};
-      if (temporal_filter_) {
+      if (temporal_filter_engaged_) {
         if (const auto d = Vp8PayloadDescriptor::Parse(packet.Payload()); d && d->has_picture_id) {
           sent.has_vp8_ids = true;
           sent.picture_id = d->picture_id;

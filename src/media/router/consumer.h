@@ -166,6 +166,10 @@ class Consumer {
   // VP8 with temporal layers (L1T2/L1T3): drops frames above the temporal ceiling and keeps
   // picture ids continuous. Null for other codecs / a single temporal layer.
   std::unique_ptr<Vp8TemporalFilter> temporal_filter_;
+  // The filter runs from the first time the ceiling is below the top temporal layer on
+  // (before that it would be the identity: not worth its cost per packet).
+  bool temporal_filter_engaged_ = false;
+  int max_temporal_layer_ = 0;
   uint64_t temporal_drops_ = 0;
   int current_layer_ = -1;  // stream being forwarded (-1 = none yet)
   int target_layer_ = 0;
