@@ -354,10 +354,14 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
   if (transport_->SendRtpPacket(packet.Data().data(), packet.Size())) {
     ++packets_sent_;
     octets_sent_ += packet.PayloadSize();
+    bytes_rate_.Add(packet.PayloadSize(), now_ms);
     if (SeqNumIsNewer(out_seq, last_seq_out_) || packets_sent_ == 1) {
       last_seq_out_ = out_seq;
     }
     if (TimestampIsNewer(out_ts, last_ts_out_) || packets_sent_ == 1) {
+      if (video_) {
+        frame_rate_.Add(1, now_ms);
+      }
       last_ts_out_ = out_ts;
       last_send_ms_ = now_ms;
     }
@@ -543,7 +547,7 @@ std::size_t Consumer::BuildSenderReport(std::span<uint8_t> out, int64_t now_ms, 
   return sr_size + sdes_size;
 }
 
-Json Consumer::StatsJson() const {
+Json Consumer::StatsJson(int64_t now_ms) const {
   Json j = {{"consumerId", id_},
             {"producerId", producer_->id()},
             {"type", TypeName(type_)},
@@ -567,9 +571,13 @@ Json Consumer::StatsJson() const {
             {"preferredLayers", {{"spatialLayer", preferred_spatial_},
                                  {"temporalLayer", preferred_temporal_}}},
             {"temporalDrops", temporal_drops_},
+            {"bitrate", static_cast<int64_t>(bytes_rate_.PerSecond(now_ms) * 8)},
             {"layerSwitches", layer_switches_}};
   if (rtt_ms_) {
     j["roundTripTime"] = *rtt_ms_;
+  }
+  if (video_) {
+    j["frameRate"] = frame_rate_.PerSecond(now_ms);
   }
   return j;
 }

@@ -35,6 +35,7 @@
 #include "media/ortc/rtp_parameters.h"
 #include "media/rtcp/generic_nack.h"
 #include "media/rtcp/report_block.h"
+#include "media/router/rate_counter.h"
 #include "media/rtp/codecs/vp8_temporal_filter.h"
 #include "media/rtp/rtp_packet.h"
 
@@ -126,7 +127,7 @@ class Consumer {
   // SR + SDES(CNAME) into `out`; 0 when nothing was sent yet or `out` is too small.
   std::size_t BuildSenderReport(std::span<uint8_t> out, int64_t now_ms, int64_t unix_us);
 
-  Json StatsJson() const;
+  Json StatsJson(int64_t now_ms) const;
 
  private:
   void Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms);
@@ -213,6 +214,8 @@ class Consumer {
   uint64_t retransmissions_throttled_ = 0;  // asked again within the RTT
 
   // Counters.
+  RateCounter bytes_rate_;  // payload bytes sent per second
+  RateCounter frame_rate_;  // frames sent per second (new output timestamps)
   uint64_t packets_sent_ = 0;
   uint64_t octets_sent_ = 0;
   uint64_t key_frame_requests_received_ = 0;

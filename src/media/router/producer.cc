@@ -267,6 +267,11 @@ bool Producer::Forward(std::size_t index, RtpPacket& packet, int64_t now_ms) {
     const CodecPayloadInfo info = InspectPayload(s.codec, packet.Payload());
     key_frame = info.is_key_frame;
     s.bitrate.Add(packet.Size(), info.temporal_layer, now_ms);
+    if (!s.has_frame_timestamp || packet.Timestamp() != s.last_frame_timestamp) {
+      s.frames.Add(1, now_ms);
+      s.last_frame_timestamp = packet.Timestamp();
+      s.has_frame_timestamp = true;
+    }
     if (key_frame) {
       ++s.key_frames_received;
       s.last_key_frame_ms = now_ms;
@@ -446,7 +451,13 @@ Json Producer::StatsJson(int64_t now_ms) const {
               {"packetsRepaired", s.packets_repaired},
               {"rtxDiscarded", s.rtx_discarded},
               {"duplicates", s.duplicates},
-              {"active", IsStreamActive(i, now_ms)}};
+              {"active", IsStreamActive(i, now_ms)},
+              {"bitrate", s.bitrate.Bps(LayerBitrateMeter::kMaxTemporalLayers - 1, now_ms)},
+              {"temporalLayerBitrates",
+               {s.bitrate.Bps(0, now_ms), s.bitrate.Bps(1, now_ms), s.bitrate.Bps(2, now_ms)}}};
+    if (setup_.kind == ortc::MediaKind::kVideo) {
+      j["frameRate"] = s.frames.PerSecond(now_ms);
+    }
     if (s.encoding.rid) {
       j["rid"] = *s.encoding.rid;
     }

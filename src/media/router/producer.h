@@ -28,6 +28,7 @@
 #include "media/ortc/producer_setup.h"
 #include "media/router/layer_bitrate_meter.h"
 #include "media/router/nack_generator.h"
+#include "media/router/rate_counter.h"
 #include "media/router/retransmission_buffer.h"
 #include "media/router/rtp_receive_stats.h"
 #include "media/rtp/codecs/codec_payload.h"
@@ -69,6 +70,9 @@ class Producer {
     uint64_t duplicates = 0;        // media packets seen twice
     // What this stream costs a viewer, per temporal layer (layer_allocator.h).
     LayerBitrateMeter bitrate;
+    RateCounter frames;  // frames per second (a new RTP timestamp starts a frame)
+    uint32_t last_frame_timestamp = 0;
+    bool has_frame_timestamp = false;
   };
 
   Producer(std::string id, WebRtcTransport* transport, ortc::ProducerSetup setup,

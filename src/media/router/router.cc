@@ -747,7 +747,7 @@ Json Router::Stats() const {
   Json producers = Json::array();
   for (const auto& [id, p] : producers_) producers.push_back(p->StatsJson(now));
   Json consumers = Json::array();
-  for (const auto& [id, c] : consumers_) consumers.push_back(c->StatsJson());
+  for (const auto& [id, c] : consumers_) consumers.push_back(c->StatsJson(now));
   return {{"routerId", id_},
           {"transports", std::move(transports)},
           {"producers", std::move(producers)},

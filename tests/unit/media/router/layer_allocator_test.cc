@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "media/router/layer_bitrate_meter.h"
+#include "media/router/rate_counter.h"
 
 namespace tr::media {
 namespace {
@@ -161,6 +162,21 @@ TEST(LayerBitrateMeter, MeasuresPerTemporalLayerOverTwoSeconds) {
   EXPECT_NEAR(meter.Bps(0, now), 250'000, 30'000);
   // Silence: the window empties.
   EXPECT_EQ(meter.Bps(2, now + 2100), 0);
+}
+
+TEST(RateCounter, EventsPerSecondOverTheLastSecond) {
+  RateCounter frames;
+  EXPECT_EQ(frames.PerSecond(0), 0);
+  for (int i = 0; i < 90; ++i) {  // 30 frames/s for 3 s
+    frames.Add(1, 5000 + i * 33);
+  }
+  const int64_t now = 5000 + 90 * 33;
+  EXPECT_NEAR(frames.PerSecond(now), 30, 3);
+  EXPECT_EQ(frames.PerSecond(now + 1100), 0);
+  RateCounter young;  // shorter history than a second: over what there is (>= 200 ms)
+  young.Add(100, 0);
+  young.Add(100, 100);
+  EXPECT_NEAR(young.PerSecond(200), 1000, 1);
 }
 
 }  // namespace
