@@ -3,6 +3,7 @@
 #include <sys/timerfd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "common/random.h"
@@ -84,6 +85,12 @@ HostSender::HostSender(RtcPeer* peer, HostMediaConfig config) : peer_(peer), cfg
   video_ts_base_ = Rand32();
   audio_ts_base_ = Rand32();
   history_.resize(3 * kHistory);
+  if (cfg_.pacing_factor > 0) {
+    const double sum_bps = static_cast<double>(cfg_.bitrate_bps[0]) + cfg_.bitrate_bps[1] + cfg_.bitrate_bps[2];
+    pacing_rate_Bps_ = cfg_.pacing_factor * sum_bps / 8;
+    pacer_burst_bytes_ = pacing_rate_Bps_ * std::max(0, cfg_.pacing_burst_us) / 1e6;
+    pacer_.resize(kPacerSlots);
+  }
   peer_->on_rtcp = [this](const uint8_t* d, std::size_t n) { OnRtcp(d, n); };
 }
 
@@ -119,13 +126,11 @@ std::size_t HostSender::WriteHeader(uint8_t* p, uint8_t pt, uint16_t seq, uint32
   // Fixed order: MID first, then RID (Retransmit() finds the RID element at p[16 + 1 + |mid|]).
   add(cfg_.ext_mid, reinterpret_cast<const uint8_t*>(mid.data()), mid.size());
   if (rid) add(cfg_.ext_rid, reinterpret_cast<const uint8_t*>(rid->data()), rid->size());
-  uint8_t abs[3];
-  const int64_t now_ns = MonoNs();
-  WriteU24(abs, static_cast<uint32_t>(((now_ns / 1000) * 262144 / 1'000'000) & 0xFFFFFF));
-  add(cfg_.ext_abs_send_time, abs, 3);
-  uint8_t tw[2];
-  WriteU16(tw, ++twcc_seq_);
-  add(cfg_.ext_twcc, tw, 2);
+  // abs-send-time and the transport-wide sequence number: written by StampSendTime()
+  // when the packet leaves (after the pacer, as libwebrtc does).
+  const uint8_t zeros[3] = {0, 0, 0};
+  add(cfg_.ext_abs_send_time, zeros, 3);
+  add(cfg_.ext_twcc, zeros, 2);
   if (audio) {
     const uint8_t level = 0x80 | 30;  // voice activity, −30 dBov
     add(cfg_.ext_audio_level, &level, 1);
@@ -138,8 +143,34 @@ std::size_t HostSender::WriteHeader(uint8_t* p, uint8_t pt, uint16_t seq, uint32
   return 16 + n;
 }
 
+void HostSender::StampSendTime(uint8_t* buf, std::size_t len) {
+  if ((buf[0] & 0x10) == 0 || len < 16 || media::ReadU16(buf + 12) != 0xBEDE) return;
+  const std::size_t end = std::min<std::size_t>(len, 16 + 4u * media::ReadU16(buf + 14));
+  std::size_t i = 16;
+  while (i < end) {
+    const uint8_t b = buf[i];
+    if (b == 0) {  // padding
+      ++i;
+      continue;
+    }
+    const uint8_t id = b >> 4;
+    const std::size_t n = (b & 0x0F) + 1u;
+    if (id == 15 || i + 1 + n > end) return;
+    uint8_t* v = buf + i + 1;
+    if (id == cfg_.ext_abs_send_time && n == 3) {
+      const int64_t now_ns = MonoNs();
+      WriteU24(v, static_cast<uint32_t>(((now_ns / 1000) * 262144 / 1'000'000) & 0xFFFFFF));
+    } else if (id == cfg_.ext_twcc && n == 2) {
+      WriteU16(v, ++twcc_seq_);
+    }
+    i += 1 + n;
+  }
+}
+
 bool HostSender::Emit(int stream, uint8_t* buf, std::size_t len) {
-  // Marker: the last 16 bytes of the payload, stamped right before protection.
+  StampSendTime(buf, len);
+  // Marker: the last 16 bytes of the payload, stamped right before protection (after the
+  // pacer: the time the packet actually leaves).
   uint8_t* m = buf + len - kMarkerSize;
   WriteU32(m, kMarkerMagic);
   WriteU64(m + 4, static_cast<uint64_t>(RealNs()));
@@ -163,6 +194,65 @@ bool HostSender::Emit(int stream, uint8_t* buf, std::size_t len) {
   return true;
 }
 
+void HostSender::SendVideoPacket(int stream, const uint8_t* buf, std::size_t len) {
+  if (!pacing() || pacer_count_ == kPacerSlots || len > sizeof(PacedSlot::data)) {
+    if (pacing()) {
+      pacer_overflows.fetch_add(1, std::memory_order_relaxed);
+      DecayDebt(MonoNs());
+      pacer_debt_ += static_cast<double>(len + kSrtpTagRoom);
+    }
+    alignas(16) uint8_t out[kBufCap];
+    std::memcpy(out, buf, len);
+    Emit(stream, out, len);
+    return;
+  }
+  PacedSlot& s = pacer_[(pacer_head_ + pacer_count_) % kPacerSlots];
+  s.enqueued_ns = MonoNs();
+  s.len = static_cast<uint16_t>(len);
+  s.stream = static_cast<uint8_t>(stream);
+  std::memcpy(s.data, buf, len);
+  ++pacer_count_;
+  pacer_queued.store(static_cast<uint32_t>(pacer_count_), std::memory_order_relaxed);
+  if (pacer_count_ > pacer_max_queue.load(std::memory_order_relaxed)) {
+    pacer_max_queue.store(static_cast<uint32_t>(pacer_count_), std::memory_order_relaxed);
+  }
+}
+
+void HostSender::DecayDebt(int64_t now_ns) {
+  if (now_ns > pacer_last_ns_) {
+    pacer_debt_ = std::max(0.0, pacer_debt_ - pacing_rate_Bps_ * static_cast<double>(now_ns - pacer_last_ns_) / 1e9);
+    pacer_last_ns_ = now_ns;
+  }
+}
+
+int64_t HostSender::ProcessPacer(int64_t now_ns) {
+  if (!pacing()) return INT64_MAX;
+  DecayDebt(now_ns);
+  // libwebrtc: a packet may leave while the debt drains in no more than the burst
+  // interval (drain_time <= send_burst_interval); each packet sent adds its size.
+  while (pacer_count_ > 0 && pacer_debt_ <= pacer_burst_bytes_) {
+    PacedSlot& s = pacer_[pacer_head_];
+    alignas(16) uint8_t out[kBufCap];
+    std::memcpy(out, s.data, s.len);
+    const int64_t t = MonoNs();
+    const uint64_t wait_us = static_cast<uint64_t>(std::max<int64_t>(0, t - s.enqueued_ns) / 1000);
+    Emit(s.stream, out, s.len);
+    pacer_debt_ += static_cast<double>(s.len + kSrtpTagRoom);
+    pacer_head_ = (pacer_head_ + 1) % kPacerSlots;
+    --pacer_count_;
+    paced_packets.fetch_add(1, std::memory_order_relaxed);
+    pacer_wait_us_sum.fetch_add(wait_us, std::memory_order_relaxed);
+    if (wait_us > pacer_max_wait_us.load(std::memory_order_relaxed)) {
+      pacer_max_wait_us.store(wait_us, std::memory_order_relaxed);
+    }
+  }
+  pacer_queued.store(static_cast<uint32_t>(pacer_count_), std::memory_order_relaxed);
+  if (pacer_count_ == 0) return INT64_MAX;
+  // Next send when the debt has drained down to the allowance.
+  const double excess = pacer_debt_ - pacer_burst_bytes_;
+  return pacer_last_ns_ + static_cast<int64_t>(excess / pacing_rate_Bps_ * 1e9) + 1;
+}
+
 void HostSender::SendVideoFrame(int layer, uint32_t rtp_ts, int64_t now_ms) {
   Layer& L = layers_[static_cast<std::size_t>(layer)];
   bool key = L.key_pending.exchange(false) || now_ms - L.last_key_ms >= cfg_.key_interval_ms;
@@ -179,7 +269,6 @@ void HostSender::SendVideoFrame(int layer, uint32_t rtp_ts, int64_t now_ms) {
   alignas(16) uint8_t buf[kBufCap];
   // Header size of this layer's packets (written again per packet below).
   const std::size_t probe_header = WriteHeader(buf, cfg_.video_pt, 0, 0, 0, false, cfg_.video_mid, &L.rid, false);
-  --twcc_seq_;  // that dry run took a transport-wide sequence number: give it back
   const std::size_t max_data =
       static_cast<std::size_t>(cfg_.max_packet_bytes) - probe_header - kVp8DescriptorSize - kSrtpTagRoom;
   const std::size_t packets = (static_cast<std::size_t>(frame_bytes) + max_data - 1) / max_data;
@@ -211,7 +300,7 @@ void HostSender::SendVideoFrame(int layer, uint32_t rtp_ts, int64_t now_ms) {
         std::memcpy(payload, tag, sizeof(tag));
       }
     }
-    Emit(layer, buf, h + kVp8DescriptorSize + size);
+    SendVideoPacket(layer, buf, h + kVp8DescriptorSize + size);
   }
   ++L.frame_index;
   streams[layer].frames.fetch_add(1, std::memory_order_relaxed);
@@ -300,6 +389,11 @@ void HostSender::Retransmit(int layer, uint16_t seq) {
   const std::size_t header = 16 + 4u * media::ReadU16(buf + 14);
   std::memmove(buf + header + 2, buf + header, h.len - header);
   WriteU16(buf + header, seq);
+  StampSendTime(buf, h.len + 2u);
+  if (pacing()) {  // not queued (answered at once), but it uses the pacer's budget
+    DecayDebt(MonoNs());
+    pacer_debt_ += static_cast<double>(h.len + 2u + kSrtpTagRoom);
+  }
   if (peer_->SendRtp(buf, h.len + 2u, kBufCap)) rtx_sent.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -307,6 +401,7 @@ void HostSender::Run() {
   TimerFd timer;
   loop_->Add(timer.fd(), &timer, EPOLLIN);
   start_ns_ = MonoNs();
+  pacer_last_ns_ = start_ns_;
   int64_t next_video = start_ns_;
   int64_t next_audio = start_ns_;
   int64_t next_sr = start_ns_ + 500'000'000;
@@ -335,6 +430,8 @@ void HostSender::Run() {
       if (!paused) SendAudioPacket(ts);
       next_audio += kAudioPeriodNs;
     }
+    // Paused or not, the queue drains (the window's quiescing waits for it).
+    const int64_t next_pace = ProcessPacer(MonoNs());
     if (now >= next_sr) {
       SendSenderReports(now / 1'000'000);
       next_sr = now + 1'000'000'000;
@@ -343,7 +440,7 @@ void HostSender::Run() {
       peer_->Tick(now / 1'000'000);
       next_tick = now + 20'000'000;
     }
-    const int64_t next = std::min({next_video, next_audio, next_sr, next_tick});
+    const int64_t next = std::min({next_video, next_audio, next_sr, next_tick, next_pace});
     timer.ArmAbsolute(next);
     loop_->RunOnce(100);
   }

@@ -62,6 +62,8 @@ struct Options {
   int rcvbuf = 0;
   int poll_us = 1000;
   int full_drop_per_mille = 0;
+  double pacing_factor = 2.5;  // × the layers' summed target bitrate; 0 = frame bursts
+  int pacing_burst_us = 5000;
   std::string label;
 };
 
@@ -638,6 +640,9 @@ struct Snapshot {
   std::map<int, std::pair<std::string, CpuTicks>> threads;
   std::array<uint64_t, HostSender::kStreams> host_packets{};
   std::array<uint64_t, HostSender::kStreams> host_bytes{};
+  uint64_t paced = 0;
+  uint64_t pacer_wait_us = 0;
+  uint64_t pacer_overflows = 0;
   std::vector<PeerCounters> viewers;
   UdpDrops drops;
   std::vector<std::pair<uint64_t, uint64_t>> cpus;
@@ -654,6 +659,8 @@ class Runner {
  public:
   explicit Runner(Options o) : o_(std::move(o)) {
     shared_.opts = &o_;
+    shared_.media.pacing_factor = o_.pacing_factor;
+    shared_.media.pacing_burst_us = o_.pacing_burst_us;
     latency_.reserve(4'000'000);
   }
 
@@ -779,6 +786,7 @@ class Runner {
     const Snapshot a = Take();
     latency_.clear();
     SetProbeRecording(true);
+    hs->ResetPacerMax();
     hs->SetPaused(false);
     RunFor(static_cast<int64_t>(o_.seconds) * 1000);
     hs->SetPaused(true);
@@ -810,7 +818,7 @@ class Runner {
     while (MonoMs() - start < max_ms) {
       Step();
       const uint64_t t = TotalReceived();
-      if (t != last) {
+      if (t != last || host_->sender()->pacer_queued.load() > 0) {
         last = t;
         last_change = MonoMs();
       } else if (MonoMs() - last_change >= 100) {
@@ -839,6 +847,9 @@ class Runner {
       s.host_packets[static_cast<std::size_t>(i)] = hs->streams[i].packets.load();
       s.host_bytes[static_cast<std::size_t>(i)] = hs->streams[i].bytes.load();
     }
+    s.paced = hs->paced_packets.load();
+    s.pacer_wait_us = hs->pacer_wait_us_sum.load();
+    s.pacer_overflows = hs->pacer_overflows.load();
     for (std::size_t i = 0; i < launched_; ++i) {
       s.viewers.push_back(viewers_[i]->peer() ? viewers_[i]->peer()->counters() : PeerCounters{});
     }
@@ -980,6 +991,15 @@ class Runner {
           {"receiverReports", hs->receiver_reports.load()},
           {"lateTicks", hs->late_ticks.load()},
           {"sendFailures", hs->send_failures.load()}}},
+        {"hostPacer",
+         {{"factor", o_.pacing_factor},
+          {"rateMbps", hs->pacing_rate_bps() / 1e6},
+          {"burstMs", o_.pacing_burst_us / 1000.0},
+          {"pacedPackets", b.paced - a.paced},
+          {"meanWaitUs", b.paced > a.paced ? static_cast<double>(b.pacer_wait_us - a.pacer_wait_us) / static_cast<double>(b.paced - a.paced) : 0.0},
+          {"maxWaitUs", hs->pacer_max_wait_us.load()},
+          {"maxQueuePackets", hs->pacer_max_queue.load()},
+          {"overflowSends", b.pacer_overflows - a.pacer_overflows}}},
         {"udpDrops",
          {{"serverSocket", b.drops.server - a.drops.server},
           {"generatorSockets", b.drops.generator - a.drops.generator},
@@ -1051,6 +1071,9 @@ class Runner {
           {"consentIntervalMs", o_.consent_ms},
           {"pollUs", o_.poll_us},
           {"fullDropPct", o_.full_drop_per_mille / 10.0},
+          {"pacing", {{"factor", o_.pacing_factor},
+                      {"burstMs", o_.pacing_burst_us / 1000.0},
+                      {"rateMbps", host_->sender()->pacing_rate_bps() / 1e6}}},
           {"video", {{"rids", {"r0", "r1", "r2"}},
                      {"bitrateBps", shared_.media.bitrate_bps},
                      {"fps", shared_.media.fps},
@@ -1098,6 +1121,10 @@ constexpr const char* kUsage = R"(tr_loadgen: broadcast load on a running tradin
   --full-drop-pct P       full viewers discard P % of their video packets (exercises NACK/RTX;
                           their loss figures then include these drops)
   --poll-us US            receive loop period (default 1000; 0 = block in epoll_wait)
+  --pacing-factor F       host video pacing rate = F × (sum of the layers' target bitrates),
+                          like libwebrtc's pacer (default 2.5; 0 = each frame as one burst)
+  --pacing-burst-ms MS    pacer debt allowance: this much of the pacing rate may leave at
+                          once (default 5; libwebrtc since 2023: 40)
   --label TEXT            stored in the JSON
   --verbose
 The server must run with high rate limits (--rate-limit-auth 100000 --rate-limit-api
@@ -1153,6 +1180,10 @@ Options ParseArgs(int argc, char** argv) {
       o.full_drop_per_mille = static_cast<int>(std::clamp(std::atof(next().c_str()), 0.0, 50.0) * 10);
     } else if (a == "--poll-us") {
       o.poll_us = std::clamp(std::atoi(next().c_str()), 0, 20'000);
+    } else if (a == "--pacing-factor") {
+      o.pacing_factor = std::clamp(std::atof(next().c_str()), 0.0, 100.0);
+    } else if (a == "--pacing-burst-ms") {
+      o.pacing_burst_us = static_cast<int>(std::clamp(std::atof(next().c_str()), 0.0, 1000.0) * 1000);
     } else if (a == "--label") {
       o.label = next();
     } else if (a == "--verbose") {

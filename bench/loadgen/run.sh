@@ -9,7 +9,9 @@
 #   SERVER_CPU=0 LOADGEN_CPU=1
 #   SERVER=build/src/app/tradingroom  LOADGEN=build-loadgen/bench/loadgen/tr_loadgen
 #   FULL=5                   full viewers (decrypt, RR, NACK), the latency probe included
-#   EXTRA_ARGS=...           more tr_loadgen arguments
+#   EXTRA_ARGS=...           more tr_loadgen arguments, e.g. "--pacing-factor 0" (frame bursts;
+#                            the default is 2.5, libwebrtc's) — recorded in the label; the
+#                            JSON's config.pacing has the values the generator used
 #   NICE=-15                 priority of server and generator (root only; 0 = as is). Each
 #                            runs in a session of its own (setsid) whose autogroup gets this
 #                            nice value: with CONFIG_SCHED_AUTOGROUP a plain `nice` only ranks
@@ -68,7 +70,10 @@ done
 DATE=$(date -u +%Y%m%dT%H%M%SZ)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain -- src 2>/dev/null | wc -l)
-LABEL="nice $NICE, commit $COMMIT (+$DIRTY modified files under src), server $(stat -c %y "$SERVER" | cut -d. -f1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+PACING=$(echo " ${EXTRA_ARGS:-} " | sed -nE 's/.* --pacing-factor[ =]([^ ]+) .*/\1/p')
+PACING_BURST=$(echo " ${EXTRA_ARGS:-} " | sed -nE 's/.* --pacing-burst-ms[ =]([^ ]+) .*/\1/p')
+if [[ "${PACING:-2.5}" =~ ^0*\.?0*$ ]]; then PACED="pacing 0 (frame bursts)"; else PACED="pacing ${PACING:-2.5} (burst ${PACING_BURST:-5} ms)"; fi
+LABEL="$PACED, nice $NICE, commit $COMMIT (+$DIRTY modified files under src), server $(stat -c %y "$SERVER" | cut -d. -f1), load $(cut -d' ' -f1-3 /proc/loadavg)${EXTRA_ARGS:+, args: $EXTRA_ARGS}"
 echo "server pid $SERVER_PID on CPU $SERVER_CPU, port $PORT; loadgen on CPU $LOADGEN_CPU; $LABEL"
 
 echo "server autogroup: $(cat /proc/$SERVER_PID/autogroup 2>/dev/null)"

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "api/organization_locks.h"
 #include "auth/signing_key.h"
 #include "auth/token_verifier.h"
 #include "blobs/blob_store.h"
@@ -32,6 +33,8 @@ struct ApiContext {
   const auth::SigningKey* signing_key = nullptr;
   auth::TokenVerifier* tokens = nullptr;
   tenancy::RateLimiter rate_limiter;
+  // Held across "plan limit check + create" (organization_locks.h).
+  OrganizationLocks limit_locks;
   blobs::BlobStore* blobs = nullptr;
   // Sends invitation mail when SMTP is configured; may be null.
   std::function<void(const std::string& to, const std::string& subject, const std::string& body)>

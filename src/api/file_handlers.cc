@@ -34,6 +34,7 @@ void RegisterFileRoutes(http::Router& router, ApiContext& ctx) {
     if (req.body.empty()) {
       throw ApiError(400, "validation_failed", "the file is empty", Json{{"field", "body"}});
     }
+    auto limit_guard = ctx.limit_locks.Lock(room->organization_id);
     const auto& plan = PlanOf(ctx, p, room->organization_id);
     auto usage = ctx.store->Usage(room->organization_id);
     int64_t size = static_cast<int64_t>(req.body.size());

@@ -30,13 +30,17 @@ std::string ParseInvitableRole(const Json& body) {
 
 // The plan's host limit counts members with role host or co-host (plus pending host
 // invitations when `include_pending`).
-void CheckHostLimit(ApiContext& ctx, const Principal& p, const std::string& org_id,
-                    bool include_pending) {
+// Returns the organization's limit lock, to be held until the change is stored.
+[[nodiscard]] std::unique_lock<std::mutex> CheckHostLimit(ApiContext& ctx, const Principal& p,
+                                                          const std::string& org_id,
+                                                          bool include_pending) {
+  auto guard = ctx.limit_locks.Lock(org_id);
   const auto& plan = PlanOf(ctx, p, org_id);
-  if (!plan.limits.hosts) return;
+  if (!plan.limits.hosts) return guard;
   int64_t hosts = ctx.store->Usage(org_id).hosts;
   if (include_pending) hosts += ctx.store->CountPendingInvitations(org_id, {"host", "co-host"});
   if (hosts >= *plan.limits.hosts) ThrowLimitExceeded("host", *plan.limits.hosts, hosts, plan);
+  return guard;
 }
 
 }  // namespace
@@ -67,7 +71,10 @@ void RegisterMemberRoutes(http::Router& router, ApiContext& ctx) {
       throw ApiError(403, "forbidden", "the owner's role cannot be changed");
     }
     if (member->role == new_role) return Ok(RenderMember(*member));
-    if (IsHostRole(new_role) && !IsHostRole(member->role)) CheckHostLimit(ctx, p, org_id, false);
+    std::unique_lock<std::mutex> limit_guard;
+    if (IsHostRole(new_role) && !IsHostRole(member->role)) {
+      limit_guard = CheckHostLimit(ctx, p, org_id, false);
+    }
     ctx.store->UpdateMemberRole(org_id, user_id, new_role);
     Audit(ctx, req, p, org_id, "member.role_changed", "member", user_id,
           {{"email", member->email}, {"from", member->role}, {"to", new_role}});
@@ -106,7 +113,8 @@ void RegisterMemberRoutes(http::Router& router, ApiContext& ctx) {
         throw ApiError::Conflict("already_member", "this person is already a member");
       }
     }
-    if (IsHostRole(invited_role)) CheckHostLimit(ctx, p, org_id, true);
+    std::unique_lock<std::mutex> limit_guard;
+    if (IsHostRole(invited_role)) limit_guard = CheckHostLimit(ctx, p, org_id, true);
     int64_t now = NowUnixSeconds();
     std::string token = RandomToken(32);
     store::InvitationRecord inv;
@@ -204,12 +212,13 @@ void RegisterMemberRoutes(http::Router& router, ApiContext& ctx) {
     if (ctx.store->MemberRole(inv->organization_id, user->id)) {
       throw ApiError::Conflict("already_member", "you are already a member");
     }
+    std::unique_lock<std::mutex> limit_guard;
     if (IsHostRole(inv->role)) {
       // Counted without pending invitations: this one is among them.
       Principal org_scope;
       org_scope.kind = Principal::Kind::kApiKey;
       org_scope.api_key_organization_id = inv->organization_id;
-      CheckHostLimit(ctx, org_scope, inv->organization_id, false);
+      limit_guard = CheckHostLimit(ctx, org_scope, inv->organization_id, false);
     }
     if (!ctx.store->AcceptInvitation(*inv, user->id, NowUnixSeconds())) {
       throw ApiError::Conflict("invitation_not_pending", "the invitation is no longer pending");

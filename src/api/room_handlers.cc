@@ -45,6 +45,7 @@ void RegisterRoomRoutes(http::Router& router, ApiContext& ctx) {
     RequirePermission(role, tenancy::Permission::kCreateRooms);
     std::string name = RequireString(body, "name", {1, 100});
     std::string description = OptionalString(body, "description", {0, 1000}).value_or("");
+    auto limit_guard = ctx.limit_locks.Lock(ws->organization_id);
     const auto& plan = PlanOf(ctx, p, ws->organization_id);
     auto usage = ctx.store->Usage(ws->organization_id);
     if (plan.limits.rooms && usage.rooms >= *plan.limits.rooms) {
@@ -87,6 +88,7 @@ void RegisterRoomRoutes(http::Router& router, ApiContext& ctx) {
     auto [room, role] = LoadRoom(ctx, p, req);
     Json body = Body(req);
     RequirePermission(role, tenancy::Permission::kCreateRooms);
+    std::unique_lock<std::mutex> limit_guard;  // taken when reopening needs a room slot
     Json changes = Json::object();
     if (auto name = OptionalString(body, "name", {1, 100})) {
       changes["name"] = {{"from", room.name}, {"to", *name}};
@@ -103,6 +105,7 @@ void RegisterRoomRoutes(http::Router& router, ApiContext& ctx) {
       }
       if (room.status == "closed" && *status != "closed") {
         // Reopening takes a room slot again.
+        limit_guard = ctx.limit_locks.Lock(room.organization_id);
         const auto& plan = PlanOf(ctx, p, room.organization_id);
         auto usage = ctx.store->Usage(room.organization_id);
         if (plan.limits.rooms && usage.rooms >= *plan.limits.rooms) {

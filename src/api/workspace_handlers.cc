@@ -30,6 +30,7 @@ void RegisterWorkspaceRoutes(http::Router& router, ApiContext& ctx) {
     RequirePermission(role, tenancy::Permission::kCreateWorkspaces);
     std::string name = RequireString(body, "name", {1, 100});
     std::string description = OptionalString(body, "description", {0, 1000}).value_or("");
+    auto limit_guard = ctx.limit_locks.Lock(org_id);
     const auto& plan = PlanOf(ctx, p, org_id);
     auto usage = ctx.store->Usage(org_id);
     if (plan.limits.workspaces && usage.workspaces >= *plan.limits.workspaces) {
