@@ -309,8 +309,13 @@ bool Producer::Forward(std::size_t index, RtpPacket& packet, int64_t now_ms) {
   uint8_t fixed_header[kRtpFixedHeaderSize];
   uint8_t* const header = packet.Data().data();
   std::memcpy(fixed_header, header, kRtpFixedHeaderSize);
-  for (Consumer* c : consumers_) {
-    if (c->SendRtp(index, packet, key_frame, now_ms)) {
+  // Fan-out to N viewers takes N sends; starting each packet one consumer further spreads
+  // the wait for the last place evenly instead of always charging the same viewer.
+  const std::size_t n = consumers_.size();
+  const std::size_t start = fanout_start_++ % n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t k = start + i < n ? start + i : start + i - n;
+    if (consumers_[k]->SendRtp(index, packet, key_frame, now_ms)) {
       packet.RestoreExtensionBlock(saved);  // this consumer edited the shared extensions
     }
     std::memcpy(header, fixed_header, kRtpFixedHeaderSize);

@@ -143,6 +143,7 @@ class Producer {
   std::vector<Consumer*> consumers_;
   bool paused_ = false;
   std::string source_;
+  std::size_t fanout_start_ = 0;  // rotates the fan-out order per packet
   // Producer extension id → router extension id (0 = not forwarded).
   RtpExtensionIdMap ingress_map_{};
   bool has_ingress_map_ = false;
