@@ -8,6 +8,7 @@
 
 #include "api/organization_locks.h"
 #include "auth/signing_key.h"
+#include "common/json.h"
 #include "auth/token_verifier.h"
 #include "blobs/blob_store.h"
 #include "store/store.h"
@@ -41,6 +42,9 @@ struct ApiContext {
       send_mail;
   // Live viewer count of a room, from signaling; 0 when not wired.
   std::function<int(const std::string& room_id)> live_viewers;
+  // Tells everyone in a live room about a change (signaling event); may be null.
+  std::function<void(const std::string& room_id, const std::string& event, const Json& data)>
+      notify_room;
 };
 
 }  // namespace tr::api

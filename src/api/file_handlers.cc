@@ -57,7 +57,9 @@ void RegisterFileRoutes(http::Router& router, ApiContext& ctx) {
     ctx.store->CreateFile(file);
     Audit(ctx, req, p, file.organization_id, "file.uploaded", "file", file.id,
           {{"name", name}, {"roomId", room->id}, {"sizeBytes", size}});
-    return Created(RenderFile(file));
+    Json rendered = RenderFile(file);
+    if (ctx.notify_room) ctx.notify_room(file.room_id, "file-added", rendered);
+    return Created(rendered);
   });
 
   router.Add("GET", "/api/v1/rooms/{roomId}/files", [&ctx](http::Request& req) {
@@ -100,6 +102,9 @@ void RegisterFileRoutes(http::Router& router, ApiContext& ctx) {
     ctx.blobs->Remove(file->blob_key);
     Audit(ctx, req, p, file->organization_id, "file.deleted", "file", file->id,
           {{"name", file->name}});
+    if (ctx.notify_room) {
+      ctx.notify_room(file->room_id, "file-deleted", {{"fileId", file->id}, {"roomId", file->room_id}});
+    }
     return http::Response::NoContent();
   });
 }

@@ -154,6 +154,9 @@ int RunServe(const Config& config) {
   hub_options.test_hooks = config.test_hooks;
   signaling::SignalingHub hub(hub_options, *store, *tokens, *sfu);
   ctx.live_viewers = [&hub](const std::string& room_id) { return hub.LiveViewers(room_id); };
+  ctx.notify_room = [&hub](const std::string& room_id, const std::string& event, const Json& data) {
+    hub.NotifyRoom(room_id, event, data);
+  };
   sfu->Start();
   hub.Start();
 

@@ -157,6 +157,13 @@ int SignalingHub::LiveViewers(const std::string& room_id) const {
   return it == viewers_.end() ? 0 : it->second;
 }
 
+void SignalingHub::NotifyRoom(const std::string& room_id, std::string event, Json data) {
+  asio::post(loop_->ioc, [this, room_id, event = std::move(event), data = std::move(data)] {
+    auto it = rooms_.find(room_id);
+    if (it != rooms_.end()) Broadcast(*it->second, event, data, "");
+  });
+}
+
 // --- sessions -----------------------------------------------------------------------
 
 void SignalingHub::OnOpen(uint64_t id, std::shared_ptr<http::WebSocketConnection> conn,

@@ -53,6 +53,9 @@ class SignalingHub {
                                                  std::shared_ptr<http::WebSocketConnection> conn);
   // Viewers currently in a room (any thread).
   int LiveViewers(const std::string& room_id) const;
+  // Sends `event` to everyone in the room, if it is live (any thread; e.g. the REST API's
+  // file-added / file-deleted).
+  void NotifyRoom(const std::string& room_id, std::string event, Json data);
 
  private:
   class Session;

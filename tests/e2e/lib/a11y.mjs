@@ -73,7 +73,7 @@ export function blocking(violations) {
 /** Human-readable list: one line per rule, then its failing nodes. */
 export function formatViolations(violations, { maxNodes = 6 } = {}) {
   return violations.map((v) => {
-    const nodes = v.nodes.slice(0, maxNodes).map((n) => `      ${n.target}  — ${n.summary}`).join('\n');
+    const nodes = v.nodes.slice(0, maxNodes).map((n) => `      ${n.target}  ${n.html}\n        ${n.summary}`).join('\n');
     const more = v.nodes.length > maxNodes ? `\n      … ${v.nodes.length - maxNodes} more` : '';
     return `    [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} node${v.nodes.length === 1 ? '' : 's'})\n${nodes}${more}`;
   }).join('\n');

@@ -142,6 +142,9 @@ test('files in the room, co-host camera in the studio, analytics after going liv
     }
     const panel = hp.locator('#side-panel-files');
     await panel.getByRole('listitem').filter({ hasText: 'chart-10.txt' }).waitFor({ timeout: T.nav });
+    // Pushed (signaling file-added), not polled: the lists refresh well within the 20 s poll.
+    const viewerPanel = vp.locator('#side-panel-files');
+    await viewerPanel.getByRole('listitem').filter({ hasText: 'chart-10.txt' }).waitFor({ timeout: 5_000 });
     await panel.getByLabel('Upload files').setInputFiles({ name: 'one-too-many.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     const alert = panel.getByRole('list', { name: 'Uploads' }).getByRole('alert');
     await alert.waitFor({ timeout: T.nav });
@@ -158,6 +161,7 @@ test('files in the room, co-host camera in the studio, analytics after going liv
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await row.waitFor({ state: 'detached' });
+    await viewerPanel.getByRole('listitem').filter({ hasText: 'chart-10.txt' }).waitFor({ state: 'detached', timeout: 5_000 });
     const list = await ownerApi.api('GET', `/api/v1/rooms/${room.id}/files?limit=100`);
     assert.equal(list.body.items.length, 9, 'REST: 10 uploaded, one deleted');
     assert.ok(!list.body.items.some((f) => f.name === 'chart-10.txt'));

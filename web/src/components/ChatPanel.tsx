@@ -19,7 +19,7 @@ export function ChatPanel() {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
-  const list = useRef<HTMLOListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const myRole = state.self?.role ?? 'viewer';
   const canModerate = can(myRole, 'mute_participants');
@@ -61,7 +61,8 @@ export function ChatPanel() {
 
   return (
     <div className="chat">
-      <ol
+      {/* role="log" on a wrapper: the messages stay a list (<ol> keeps its list role) */}
+      <div
         ref={list}
         className="chat-list"
         role="log"
@@ -72,29 +73,34 @@ export function ChatPanel() {
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
       >
-        {state.chat.length === 0 && <li className="chat-empty">No messages yet. Say hello!</li>}
-        {state.chat.map((m) => {
-          const marked = MARKED_ROLES.has(m.role);
-          const own = m.userId === state.self?.userId;
-          return (
-            <li key={m.messageId} className={`chat-msg${marked ? ' chat-msg-marked' : ''}`}>
-              <div className="chat-meta">
-                <span className="chat-name">{m.displayName}</span>
-                {marked && <RoleBadge role={m.role} />}
-                <time className="chat-time" dateTime={m.sentAt}>
-                  {time(m.sentAt)}
-                </time>
-                {(canModerate || own) && (
-                  <button type="button" className="chat-delete" aria-label={`Delete message from ${m.displayName}`} onClick={() => void remove(m.messageId)}>
-                    Delete
-                  </button>
-                )}
-              </div>
-              <p className="chat-text">{m.text}</p>
-            </li>
-          );
-        })}
-      </ol>
+        {state.chat.length === 0 ? (
+          <p className="chat-empty">No messages yet. Say hello!</p>
+        ) : (
+          <ol className="chat-items">
+            {state.chat.map((m) => {
+              const marked = MARKED_ROLES.has(m.role);
+              const own = m.userId === state.self?.userId;
+              return (
+                <li key={m.messageId} className={`chat-msg${marked ? ' chat-msg-marked' : ''}`}>
+                  <div className="chat-meta">
+                    <span className="chat-name">{m.displayName}</span>
+                    {marked && <RoleBadge role={m.role} />}
+                    <time className="chat-time" dateTime={m.sentAt}>
+                      {time(m.sentAt)}
+                    </time>
+                    {(canModerate || own) && (
+                      <button type="button" className="chat-delete" aria-label={`Delete message from ${m.displayName}`} onClick={() => void remove(m.messageId)}>
+                        Delete
+                      </button>
+                    )}
+                  </div>
+                  <p className="chat-text">{m.text}</p>
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </div>
       <form className="chat-form" onSubmit={send}>
         <label htmlFor="chat-input" className="visually-hidden">
           Message

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { useApi } from '../context/ApiContext';
+import { useMaybeRoomContext } from '../context/RoomContext';
 import type { FileInfo } from '../core/apiTypes';
 import { describeError } from '../core/errors';
 import { canDeleteFile, canUpload, describeUploadError, fileKind, sortFiles, uploadName, validateUpload } from '../core/files';
@@ -79,14 +80,22 @@ function FileRow({ file, uploader, mayDelete, onDownload, onDelete, downloading 
 
 /**
  * The room's files: list (name, size, uploader, time), download for everyone, upload (picker
- * or drag and drop, with progress) and delete for the roles the matrix allows. The server has
- * no push for files, so the list refreshes every few seconds while the panel is open.
+ * or drag and drop, with progress) and delete for the roles the matrix allows. The server
+ * pushes `file-added` / `file-deleted` to everyone in the live room, which refreshes the list;
+ * a slow poll covers the moments the socket is reconnecting.
  */
 export function FilesPanel({ roomId, orgId, orgRole, userId, active, names }: { roomId: string; orgId: string; orgRole: string; userId: string | null; active: boolean; names: Record<string, string> }) {
   const api = useApi();
   const qc = useQueryClient();
   const queryKey = [...keys.room(roomId), 'files'];
-  const files = useQuery({ queryKey, queryFn: () => api.listRoomFiles(roomId), refetchInterval: active ? 5_000 : 30_000 });
+  const files = useQuery({ queryKey, queryFn: () => api.listRoomFiles(roomId), refetchInterval: active ? 20_000 : 60_000 });
+  const room = useMaybeRoomContext();
+  useEffect(() => {
+    if (!room) return undefined;
+    return room.on('files-changed', (d) => {
+      if (d.roomId === roomId) void qc.invalidateQueries({ queryKey });
+    });
+  }, [room, roomId, qc]);
   const members = useQuery({ queryKey: keys.members(orgId), queryFn: () => api.listMembers(orgId), staleTime: 60_000 });
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [dragging, setDragging] = useState(false);

@@ -212,6 +212,8 @@ const serverSpecs: ServerSpecs = {
   muted: { by: 'required', kind: 'required' },
   removed: { roomId: 'required', by: 'required' },
   'test-network-set': { lossPercent: 'required', downlinkKbps: 'required', queueMs: 'required' },
+  'file-added': { id: 'required', organizationId: 'required', roomId: 'required', name: 'required', contentType: 'required', sizeBytes: 'required', uploadedBy: 'optional', createdAt: 'required' },
+  'file-deleted': { fileId: 'required', roomId: 'required' },
   stats: { roomId: 'required', scope: 'required', timestamp: 'required', transports: 'required', producers: 'required', consumers: 'required' },
   error: { code: 'required', message: 'required', requestId: 'optional', retryAfter: 'optional' },
 };

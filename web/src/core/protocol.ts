@@ -239,6 +239,22 @@ export interface ErrorData {
   retryAfter?: number;
 }
 
+/** A file of the room was uploaded (same shape as GET /api/v1/files/{fileId}). */
+export interface FileAddedData {
+  id: string;
+  organizationId: string;
+  roomId: string;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  uploadedBy?: string | null;
+  createdAt: string;
+}
+export interface FileDeletedData {
+  fileId: string;
+  roomId: string;
+}
+
 /** `test-network` (servers started with --test-hooks only): emulated downlink impairment. */
 export interface TestNetworkData {
   lossPercent?: number;
@@ -287,6 +303,8 @@ export interface ServerEvents {
   muted: MutedData;
   removed: RemovedData;
   stats: StatsData;
+  'file-added': FileAddedData;
+  'file-deleted': FileDeletedData;
   'test-network-set': TestNetworkSetData;
   pong: EmptyData;
   error: ErrorData;

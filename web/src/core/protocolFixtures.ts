@@ -73,6 +73,8 @@ export const serverFixtures: { [K in keyof ServerEvents]: ServerEvents[K] } = {
   muted: { by: 'usr_host', kind: 'audio' },
   removed: { roomId: 'room_1', by: 'usr_host' },
   'test-network-set': { lossPercent: 5, downlinkKbps: 600, queueMs: 300 },
+  'file-added': { id: 'file_1', organizationId: 'org_1', roomId: 'room_1', name: 'levels.pdf', contentType: 'application/pdf', sizeBytes: 1024, uploadedBy: 'usr_host', createdAt: '2026-11-26T04:03:00Z' },
+  'file-deleted': { fileId: 'file_1', roomId: 'room_1' },
   stats: {
     roomId: 'room_1',
     scope: 'self',

@@ -57,7 +57,7 @@ export interface RoomSessionOptions {
 
 export type SourceStats = MediaStats & { label: string };
 
-type SessionEvents = { rejoined: { reason: string } };
+type SessionEvents = { rejoined: { reason: string }; 'files-changed': { roomId: string } };
 
 function sourceLabel(source: string): string {
   switch (source) {
@@ -181,6 +181,8 @@ export class RoomSession {
       s.on('producer-closed', (d) => this.onProducerClosed(d.producerId)),
       s.on('consumer-closed', (d) => this.closeConsumer(d.consumerId)),
       s.on('chat-message', (d) => this.dispatch({ type: 'chat-message', message: d })),
+      s.on('file-added', (d) => this.events.emit('files-changed', { roomId: d.roomId })),
+      s.on('file-deleted', (d) => this.events.emit('files-changed', { roomId: d.roomId })),
       s.on('chat-deleted', (d) => this.dispatch({ type: 'chat-deleted', messageId: d.messageId })),
       s.on('muted', (d) => this.dispatch({ type: 'muted', by: d.by, kind: d.kind })),
       s.on('room-closed', (d) => this.finish({ type: 'room-closed', reason: d.reason })),
