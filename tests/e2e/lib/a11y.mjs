@@ -29,29 +29,34 @@ export const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
 
 /**
  * Runs axe on the page (the whole document, or `include` selectors) with the WCAG 2.1 A/AA
- * rules. Returns { name, url, violations: [{ impact, id, help, helpUrl, nodes: [{ target,
- * summary, html }] }], incomplete: number }. Injects axe once per document.
+ * rules (`bestPractice: true` adds axe's best-practice rules, flagged `wcag: false`). Returns
+ * { name, url, violations: [{ impact, id, wcag, help, helpUrl, nodes: [{ target, summary, html }] }],
+ * incomplete: [{ id, impact, nodes, targets }] }. Injects axe once per document.
  * `exclude`: selectors to leave out (e.g. a live <video> whose pixels change under the
  * colour-contrast rule).
  */
-export async function axeScan(page, { name = '', include, exclude = [], rules = {} } = {}) {
+export async function axeScan(page, { name = '', include, exclude = [], rules = {}, bestPractice = false } = {}) {
   const has = await page.evaluate(() => typeof window.axe !== 'undefined').catch(() => false);
   if (!has) await page.addScriptTag({ content: axeSourceText() });
-  const result = await page.evaluate(async ({ tags, include: inc, exclude: exc, rules: rl }) => {
+  const result = await page.evaluate(async ({ tags, wcagTags, include: inc, exclude: exc, rules: rl }) => {
     const context = {};
     if (inc && inc.length) context.include = inc.map((s) => [s]);
     if (exc && exc.length) context.exclude = exc.map((s) => [s]);
     const r = await window.axe.run(Object.keys(context).length ? context : document, {
       runOnly: { type: 'tag', values: tags },
       rules: rl,
-      resultTypes: ['violations'],
+      resultTypes: ['violations', 'incomplete'],
     });
     return {
       url: location.pathname + location.search,
-      incomplete: r.incomplete.length,
+      // "needs review": axe could not decide (e.g. text over a gradient or a video)
+      incomplete: r.incomplete.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+        targets: v.nodes.slice(0, 4).map((n) => n.target.join(' ')) })),
       violations: r.violations.map((v) => ({
         impact: v.impact,
         id: v.id,
+        // false: a best-practice rule (not a WCAG success criterion)
+        wcag: v.tags.some((t) => wcagTags.includes(t)),
         help: v.help,
         helpUrl: v.helpUrl,
         nodes: v.nodes.map((n) => ({
@@ -61,13 +66,13 @@ export async function axeScan(page, { name = '', include, exclude = [], rules = 
         })),
       })),
     };
-  }, { tags: WCAG_TAGS, include, exclude, rules });
+  }, { tags: bestPractice ? [...WCAG_TAGS, 'best-practice'] : WCAG_TAGS, wcagTags: WCAG_TAGS, include, exclude, rules });
   return { name, ...result };
 }
 
-/** Violations whose impact is serious or critical. */
+/** Violations of WCAG 2.1 A/AA rules whose impact is serious or critical. */
 export function blocking(violations) {
-  return violations.filter((v) => BLOCKING_IMPACTS.has(v.impact));
+  return violations.filter((v) => v.wcag && BLOCKING_IMPACTS.has(v.impact));
 }
 
 /** Human-readable list: one line per rule, then its failing nodes. */
@@ -75,7 +80,7 @@ export function formatViolations(violations, { maxNodes = 6 } = {}) {
   return violations.map((v) => {
     const nodes = v.nodes.slice(0, maxNodes).map((n) => `      ${n.target}  ${n.html}\n        ${n.summary}`).join('\n');
     const more = v.nodes.length > maxNodes ? `\n      … ${v.nodes.length - maxNodes} more` : '';
-    return `    [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} node${v.nodes.length === 1 ? '' : 's'})\n${nodes}${more}`;
+    return `    [${v.impact}${v.wcag ? '' : ', best practice'}] ${v.id}: ${v.help} (${v.nodes.length} node${v.nodes.length === 1 ? '' : 's'})\n${nodes}${more}`;
   }).join('\n');
 }
 
@@ -108,17 +113,6 @@ export async function focusInfo(page) {
       visible: r.width > 0 && r.height > 0 && cs.visibility !== 'hidden',
     };
   });
-}
-
-/** Presses Tab `count` times (or until focus returns to an already seen element) and records focusInfo each time. */
-export async function tabSequence(page, { count = 30, key = 'Tab' } = {}) {
-  const seen = [];
-  for (let i = 0; i < count; i++) {
-    await page.keyboard.press(key);
-    const f = await focusInfo(page);
-    seen.push(f);
-  }
-  return seen;
 }
 
 export function describeFocus(f) {

@@ -1,3 +1,4 @@
+import { useEffect, useRef, type RefObject } from 'react';
 import type { SourceStats } from '../core/room';
 import { connectionQuality, formatBitrate, worstQuality, type Quality } from '../core/stats';
 
@@ -22,14 +23,33 @@ export function QualityIndicator({ quality }: { quality: Quality }) {
   );
 }
 
-/** Per-source statistics table (getStats). */
-export function StatsOverlay({ stats, transports, onClose }: { stats: Record<string, SourceStats>; transports: { send: string | null; recv: string | null }; onClose: () => void }) {
+/**
+ * Per-source statistics table (getStats). Escape closes it (unless a modal dialog is open); when
+ * the focus was inside the overlay it goes back to `toggle` (the "Stats" button).
+ */
+export function StatsOverlay({ stats, transports, onClose, toggle }: { stats: Record<string, SourceStats>; transports: { send: string | null; recv: string | null }; onClose: () => void; toggle?: RefObject<HTMLButtonElement | null> }) {
   const rows = Object.entries(stats);
+  const box = useRef<HTMLDivElement>(null);
+  const close = useRef(() => {});
+  close.current = () => {
+    const active = document.activeElement;
+    const inside = !!active && !!box.current?.contains(active);
+    onClose();
+    if (inside || active === document.body) toggle?.current?.focus();
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
+      close.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   return (
-    <div className="stats-overlay" role="region" aria-label="Connection statistics">
+    <div className="stats-overlay" role="region" aria-label="Connection statistics" ref={box}>
       <div className="stats-head">
         <strong>Statistics</strong>
-        <button type="button" className="btn-icon" aria-label="Close statistics" onClick={onClose}>
+        <button type="button" className="btn-icon" aria-label="Close statistics" onClick={() => close.current()}>
           ×
         </button>
       </div>

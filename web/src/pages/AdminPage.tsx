@@ -32,7 +32,7 @@ function Upsell({ error, orgId, canBill }: { error: ApiError; orgId: string; can
   const feature = typeof error.details?.feature === 'string' ? error.details.feature : '';
   return (
     <div className="upsell">
-      <h3>{FEATURE_LABELS[feature] ?? 'This feature'} is not included in your plan</h3>
+      <h2 className="upsell-title">{FEATURE_LABELS[feature] ?? 'This feature'} is not included in your plan</h2>
       <p className="muted">
         {feature === 'audit_logs' && 'The audit log records who changed members, roles, rooms, plans and keys — available on Business and Enterprise.'}
         {feature === 'api_access' && 'API keys let your own systems create rooms and read usage — available on Professional and above.'}

@@ -17,7 +17,9 @@ function AuthLayout({ title, children }: { title: string; children: React.ReactN
         <h1>{title}</h1>
         {children}
       </main>
-      <p className="auth-tagline">Live trading rooms: camera, charts and chat for your desk and your students.</p>
+      <footer>
+        <p className="auth-tagline">Live trading rooms: camera, charts and chat for your desk and your students.</p>
+      </footer>
     </div>
   );
 }

@@ -93,7 +93,7 @@ function RoomCard({ room, org }: { room: Room; org: Organization }) {
   return (
     <li className="room-card">
       <div className="room-card-head">
-        <h4 className="room-name">{room.name}</h4>
+        <h3 className="room-name">{room.name}</h3>
         <StatusPill status={room.status} />
       </div>
       {room.description && <p className="room-desc">{room.description}</p>}
@@ -137,7 +137,9 @@ function WorkspaceSection({ ws, rooms, org, usage }: { ws: Workspace; rooms: Roo
     <section className="workspace" aria-labelledby={`ws-${ws.id}`}>
       <div className="section-head">
         <div>
-          <h3 id={`ws-${ws.id}`}>{ws.name}</h3>
+          <h2 id={`ws-${ws.id}`} className="workspace-name">
+            {ws.name}
+          </h2>
           {ws.description && <p className="muted">{ws.description}</p>}
         </div>
         {canCreate && (

@@ -19,6 +19,7 @@ const MIC_OPTIONS = { opusStereo: false, opusDtx: true, opusFec: true };
 /** Host / co-host: preview, devices, go live, per-source controls, screen share, end room. */
 export function HostStudio({ state, stats, showStats, setShowStats, unreachable }: { state: RoomState; stats: Record<string, SourceStats>; showStats: boolean; setShowStats: (v: boolean) => void; unreachable?: boolean }) {
   const room = useRoomContext();
+  const statsToggle = useRef<HTMLButtonElement>(null);
   const { media, devices, tracks } = useLocalMedia();
   const [cameraId, setCameraId] = useState('');
   const [micId, setMicId] = useState('');
@@ -142,7 +143,7 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
 
   return (
     <div className="stage-wrap">
-      <div className="stage" aria-label="Your preview">
+      <div className="stage" role="group" aria-label="Your preview">
         {mainTrack ? (
           <VideoView track={mainTrack} label={tracks.screen ? 'Your screen (preview)' : 'Your camera (preview)'} mirror={!tracks.screen} />
         ) : (
@@ -164,7 +165,7 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
           <span className="preview-badge">Preview — viewers don't see this yet</span>
         )}
         {state.phase === 'reconnecting' || state.phase === 'connecting' || state.phase === 'joining' ? <PhaseOverlay state={state} onRetry={() => room.networkChanged()} unreachable={unreachable} /> : null}
-        {showStats && <StatsOverlay stats={stats} transports={room.transportStates()} onClose={() => setShowStats(false)} />}
+        {showStats && <StatsOverlay stats={stats} transports={room.transportStates()} onClose={() => setShowStats(false)} toggle={statsToggle} />}
         <AudioSinks tracks={remoteAudio} muted={false} onBlocked={onAudioBlocked} unlockToken={unlockToken} />
       </div>
 
@@ -296,7 +297,7 @@ export function HostStudio({ state, stats, showStats, setShowStats, unreachable 
           ) : (
             <span className="muted">Viewers see your live sources. Pause or stop each one above.</span>
           )}
-          <button type="button" className="btn btn-small btn-ghost" aria-pressed={showStats} onClick={() => setShowStats(!showStats)}>
+          <button type="button" ref={statsToggle} className="btn btn-small btn-ghost" aria-pressed={showStats} onClick={() => setShowStats(!showStats)}>
             Stats
           </button>
           {role === 'host' && (

@@ -61,13 +61,13 @@ function PhasePill({ phase }: { phase: string }) {
 
 function EndedScreen({ title, text, backTo }: { title: string; text: string; backTo: string }) {
   return (
-    <div className="ended">
+    <main id="main" className="ended" tabIndex={-1}>
       <h1>{title}</h1>
       <p className="muted">{text}</p>
       <Link to={backTo} className="btn btn-primary">
         Back to rooms
       </Link>
-    </div>
+    </main>
   );
 }
 
@@ -194,14 +194,12 @@ export function RoomPage({ roomId, requestedRole }: { roomId: string; requestedR
 
   if (room.isPending || me.isPending) return <Loading label="Opening room…" />;
   if (room.error) {
-    return (
-      <div className="ended">
-        {room.error instanceof ApiError && room.error.status === 404 ? (
-          <EndedScreen title="Room not found" text="It may have been deleted, or it belongs to another organization." backTo={paths.home()} />
-        ) : (
-          <ErrorBanner error={room.error} onRetry={() => void room.refetch()} />
-        )}
-      </div>
+    return room.error instanceof ApiError && room.error.status === 404 ? (
+      <EndedScreen title="Room not found" text="It may have been deleted, or it belongs to another organization." backTo={paths.home()} />
+    ) : (
+      <main id="main" className="ended" tabIndex={-1}>
+        <ErrorBanner error={room.error} onRetry={() => void room.refetch()} />
+      </main>
     );
   }
   if (room.data.status === 'closed') return <EndedScreen title="This room has ended" text="The host closed this room." backTo={backTo} />;

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { AudioSinks, MovableInset, VideoView } from '../components/media';
 import { SpeakerOffIcon } from '../components/icons';
 import { QualityMenu } from '../components/QualityMenu';
@@ -45,6 +45,7 @@ export function PhaseOverlay({ state, onRetry, unreachable }: { state: RoomState
 /** Viewer: screen large, camera as a movable inset, one-click unmute, quality, stats. */
 export function ViewerStage({ state, stats, showStats, setShowStats, unreachable }: { state: RoomState; stats: Record<string, SourceStats>; showStats: boolean; setShowStats: (v: boolean) => void; unreachable?: boolean }) {
   const room = useRoomContext();
+  const statsToggle = useRef<HTMLButtonElement>(null);
   // the lead presenter on the stage, other presenters (co-hosts) as tiles, everyone's audio
   const stage = viewerLayout(state);
   const mainTrack = useRemoteTrack(stage.main?.producerId);
@@ -68,7 +69,7 @@ export function ViewerStage({ state, stats, showStats, setShowStats, unreachable
 
   return (
     <div className="stage-wrap">
-      <div className="stage" aria-label="Stream">
+      <div className="stage" role="group" aria-label="Stage">
         {stage.main && !stage.main.paused ? <VideoView track={mainTrack} label={mainLabel} /> : <div className="stage-empty" aria-hidden="true" />}
         {stage.inset && !stage.inset.paused && (
           <MovableInset label="Host camera">
@@ -88,7 +89,7 @@ export function ViewerStage({ state, stats, showStats, setShowStats, unreachable
             Click to unmute
           </button>
         )}
-        {showStats && <StatsOverlay stats={stats} transports={room.transportStates()} onClose={() => setShowStats(false)} />}
+        {showStats && <StatsOverlay stats={stats} transports={room.transportStates()} onClose={() => setShowStats(false)} toggle={statsToggle} />}
         <AudioSinks tracks={audioTracks} muted={muted || blocked} onBlocked={onBlocked} unlockToken={unlockToken} />
       </div>
       <RemoteTiles tiles={stage.tiles} label="Other presenters" />
@@ -97,7 +98,7 @@ export function ViewerStage({ state, stats, showStats, setShowStats, unreachable
           {muted || blocked ? 'Unmute' : 'Mute'}
         </button>
         <QualityMenu value={state.quality} onChange={(q) => room.setQuality(q)} receiving={stage.main && stage.main.receivedLayer !== null && stage.main.receivedLayer >= 0 ? choiceForLayer(stage.main.receivedLayer) : null} />
-        <button type="button" className="btn btn-small btn-ghost" aria-pressed={showStats} onClick={() => setShowStats(!showStats)}>
+        <button type="button" ref={statsToggle} className="btn btn-small btn-ghost" aria-pressed={showStats} onClick={() => setShowStats(!showStats)}>
           Stats
         </button>
         {state.phase === 'live' && <span className="muted stage-note">{stage.main?.paused === false ? (stage.main.source === 'screen' ? 'Screen share' : 'Camera') : isAudioOnly(state) ? 'Audio only' : null}</span>}
