@@ -6,7 +6,7 @@
 #   tests/e2e/run.sh tests/ice-tcp.test.mjs
 #
 # Environment: TRADINGROOM_BIN (default /work/main/build/src/app/tradingroom),
-# TR_CHROMIUM (default /usr/bin/chromium), TR_E2E_TIMEOUT (whole run, seconds, default 240),
+# TR_CHROMIUM (default /usr/bin/chromium), TR_E2E_TIMEOUT (whole run, seconds, default 600),
 # TR_RECORD_RESULTS=1 (join-latency writes bench/results/join_to_first_frame.json),
 # TR_TRACE=1 (print every signaling message and page console line), TR_KEEP_DATA=1.
 # Needs node >= 20, npm, and Debian's chromium package; never downloads a browser.
@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 BIN=${TRADINGROOM_BIN:-/work/main/build/src/app/tradingroom}
 CHROMIUM=${TR_CHROMIUM:-/usr/bin/chromium}
-TIMEOUT=${TR_E2E_TIMEOUT:-240}
+TIMEOUT=${TR_E2E_TIMEOUT:-600}
 
 command -v node >/dev/null || { echo "e2e: node not found" >&2; exit 1; }
 [ -x "$BIN" ] || { echo "e2e: server binary not found at $BIN (build it or set TRADINGROOM_BIN)" >&2; exit 1; }
