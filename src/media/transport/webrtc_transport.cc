@@ -340,10 +340,10 @@ bool WebRtcTransport::SendRtpPacket(const uint8_t* data, std::size_t len,
     shaper_->Send(data, len);  // as if on the wire: the emulated link may drop or delay it
     return true;
   }
-  return ProtectAndSendRtp(data, len);
+  return ProtectAndSend(data, len, /*rtcp=*/false);
 }
 
-bool WebRtcTransport::ProtectAndSendRtp(const uint8_t* data, std::size_t len) {
+bool WebRtcTransport::ProtectAndSend(const uint8_t* data, std::size_t len, bool rtcp) {
   const TransportTuple* tuple = ice_.SelectedTuple();
   if (!srtp_out_ || tuple == nullptr || closed_) {
     ++stats_.dropped_not_connected;
@@ -351,14 +351,20 @@ bool WebRtcTransport::ProtectAndSendRtp(const uint8_t* data, std::size_t len) {
   }
   const std::span<uint8_t> slot = worker_->AcquireSendBuffer();
   std::size_t out_len = 0;
-  if (len + SrtpSession::kRtpTrailerRoom > slot.size() ||
-      !srtp_out_->ProtectRtp(data, len, slot.data(), slot.size(), &out_len)) {
+  const std::size_t trailer = rtcp ? SrtpSession::kRtcpTrailerRoom : SrtpSession::kRtpTrailerRoom;
+  if (len + trailer > slot.size() ||
+      !(rtcp ? srtp_out_->ProtectRtcp(data, len, slot.data(), slot.size(), &out_len)
+             : srtp_out_->ProtectRtp(data, len, slot.data(), slot.size(), &out_len))) {
     ++stats_.dropped_srtp;
     return false;
   }
   worker_->CommitSend(*tuple, out_len);
-  ++stats_.rtp_packets_sent;
-  stats_.rtp_bytes_sent += out_len;
+  if (rtcp) {
+    ++stats_.rtcp_packets_sent;
+  } else {
+    ++stats_.rtp_packets_sent;
+    stats_.rtp_bytes_sent += out_len;
+  }
   ++stats_.packets_sent;
   stats_.bytes_sent += out_len;
   return true;
@@ -368,30 +374,14 @@ void WebRtcTransport::SetEgressShaping(const EgressShaper::Config& config) {
   if (!shaper_) {
     shaper_ = std::make_unique<EgressShaper>(
         &worker_->loop(), [this](const uint8_t* data, std::size_t len) {
-          ProtectAndSendRtp(data, len);
+          ProtectAndSend(data, len, /*rtcp=*/false);
         });
   }
   shaper_->Configure(config);
 }
 
 bool WebRtcTransport::SendRtcpPacket(const uint8_t* data, std::size_t len) {
-  const TransportTuple* tuple = ice_.SelectedTuple();
-  if (!srtp_out_ || tuple == nullptr || closed_) {
-    ++stats_.dropped_not_connected;
-    return false;
-  }
-  const std::span<uint8_t> slot = worker_->AcquireSendBuffer();
-  std::size_t out_len = 0;
-  if (len + SrtpSession::kRtcpTrailerRoom > slot.size() ||
-      !srtp_out_->ProtectRtcp(data, len, slot.data(), slot.size(), &out_len)) {
-    ++stats_.dropped_srtp;
-    return false;
-  }
-  worker_->CommitSend(*tuple, out_len);
-  ++stats_.rtcp_packets_sent;
-  ++stats_.packets_sent;
-  stats_.bytes_sent += out_len;
-  return true;
+  return ProtectAndSend(data, len, /*rtcp=*/true);
 }
 
 // ---------------------------------------------------------------- ICE

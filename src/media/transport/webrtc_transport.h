@@ -171,7 +171,8 @@ class WebRtcTransport : public PacketReceiver,
   void HandleDtls(const TransportTuple& tuple, const uint8_t* data, std::size_t len);
   void HandleRtp(uint8_t* data, std::size_t len);
   void HandleRtcp(uint8_t* data, std::size_t len);
-  bool ProtectAndSendRtp(const uint8_t* data, std::size_t len);
+  // SRTP/SRTCP-protects into the worker's send batch towards the selected tuple.
+  bool ProtectAndSend(const uint8_t* data, std::size_t len, bool rtcp);
   void MayStartDtls();
   void UpdateDtlsTimer();
   void OnPeriodic();
