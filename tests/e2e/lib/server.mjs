@@ -258,3 +258,13 @@ export async function startServer(opts) {
   }
   return srv;
 }
+
+/** Stops a server started by startServer (if any) and removes its temporary folders. */
+export async function stopServer(srv) {
+  if (!srv) return;
+  try {
+    await srv.stop();
+  } finally {
+    srv.cleanup();
+  }
+}

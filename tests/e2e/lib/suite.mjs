@@ -6,7 +6,8 @@
 //   const suite = useSuite({ browser: {} });     // or { browser: { tcpOnly: true } }, or {}
 //   test('...', async () => { const { srv, browser } = suite; ... });
 import { after, before } from 'node:test';
-import { startServer } from './server.mjs';
+import { startServer, stopServer } from './server.mjs';
+import { teardown } from './util.mjs';
 import { launchBrowser } from './browser.mjs';
 import { assertNoViolations, closeAll } from './protocol-client.mjs';
 
@@ -32,27 +33,11 @@ export function useSuite({ server = {}, browser = null } = {}) {
     resolveReady(suite);
   });
 
-  after(async () => {
-    const errors = [];
-    const run = async (what, fn) => {
-      try {
-        await fn();
-      } catch (e) {
-        errors.push(`${what}: ${e.message}`);
-      }
-    };
-    await run('closing the browser', async () => { if (suite.browser) await suite.browser.close(); });
-    await run('closing protocol clients', async () => closeAll());
-    await run('stopping the server', async () => {
-      if (!suite.srv) return;
-      try {
-        await suite.srv.stop();
-      } finally {
-        suite.srv.cleanup();
-      }
-    });
-    await run('schema check of every server message', async () => assertNoViolations());
-    if (errors.length) throw new Error(errors.join('\n\n'));
-  });
+  after(() => teardown([
+    ['closing the browser', async () => { if (suite.browser) await suite.browser.close(); }],
+    ['closing protocol clients', async () => closeAll()],
+    ['stopping the server', () => stopServer(suite.srv)],
+    ['schema check of every server message', async () => assertNoViolations()],
+  ]));
   return suite;
 }

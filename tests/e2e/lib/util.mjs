@@ -67,3 +67,16 @@ export async function softly(checks) {
     throw new Error(`${failures.length} of ${checks.length} checks failed:\n${failures.join('\n')}`);
   }
 }
+
+/** Runs every teardown step ([what, fn] pairs) even when some fail; then throws all failures together. */
+export async function teardown(steps) {
+  const errors = [];
+  for (const [what, fn] of steps) {
+    try {
+      await fn();
+    } catch (e) {
+      errors.push(`${what}: ${e.message}`);
+    }
+  }
+  if (errors.length) throw new Error(errors.join('\n\n'));
+}

@@ -16,14 +16,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { after, before } from 'node:test';
-import { startServer } from './server.mjs';
+import { startServer, stopServer } from './server.mjs';
 import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { BASE_ARGS, CHROMIUM, launchBrowser } from './browser.mjs';
 import { checkServerFrame, loadProtocol, REPO_ROOT } from './schemas.mjs';
 import { assertNoViolations, recordViolation } from './protocol-client.mjs';
 import { nextIp, PASSWORD, uniqueEmail } from './api.mjs';
-import { sleep } from './util.mjs';
+import { sleep, teardown } from './util.mjs';
 
 export const WEB_DIST = process.env.TR_WEB_DIST || path.join(REPO_ROOT, 'web', 'dist');
 export const DESKTOP = { width: 1280, height: 800 };
@@ -57,28 +57,12 @@ export function useWebSuite({ server = {}, browser = {} } = {}) {
     if (s.status === 'rejected') throw s.reason;
     if (b.status === 'rejected') throw b.reason;
   });
-  after(async () => {
-    const errors = [];
-    const run = async (what, fn) => {
-      try {
-        await fn();
-      } catch (e) {
-        errors.push(`${what}: ${e.message}`);
-      }
-    };
-    await run('closing the browser', async () => { if (suite.app) await suite.app.close(); });
-    await run('closing persistent profiles', async () => { for (const u of suite.persistent || []) await u.close(); });
-    await run('stopping the server', async () => {
-      if (!suite.srv) return;
-      try {
-        await suite.srv.stop();
-      } finally {
-        suite.srv.cleanup();
-      }
-    });
-    await run('schema check of every /ws frame the pages saw', async () => assertNoViolations());
-    if (errors.length) throw new Error(errors.join('\n\n'));
-  });
+  after(() => teardown([
+    ['closing the browser', async () => { if (suite.app) await suite.app.close(); }],
+    ['closing persistent profiles', async () => { for (const u of suite.persistent || []) await u.close(); }],
+    ['stopping the server', () => stopServer(suite.srv)],
+    ['schema check of every /ws frame the pages saw', async () => assertNoViolations()],
+  ]));
   return suite;
 }
 
@@ -345,60 +329,39 @@ export class WebUser {
     return this.frames.find((f) => f.dir === 'in' && f.requestId && f.requestId === sent.requestId) || null;
   }
 
-  /** getStats() of the page's RTCPeerConnections: its inbound video streams. */
-  async inboundVideo(page = this.page) {
-    return page.evaluate(async () => {
+  /** Raw getStats() entries of `type` from the page's open RTCPeerConnections. */
+  async rtcStats(type, page = this.page) {
+    return page.evaluate(async (t) => {
       const out = [];
       for (const pc of window.__trPcs || []) {
         if (pc.connectionState === 'closed') continue;
-        const report = await pc.getStats();
-        for (const s of report.values()) {
-          if (s.type === 'inbound-rtp' && s.kind === 'video') {
-            out.push({ mid: s.mid, trackIdentifier: s.trackIdentifier, framesDecoded: s.framesDecoded || 0,
-              framesReceived: s.framesReceived || 0, frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0,
-              packetsReceived: s.packetsReceived || 0, bytesReceived: s.bytesReceived || 0 });
-          }
-        }
+        for (const s of (await pc.getStats()).values()) if (s.type === t) out.push(s);
       }
       return out;
-    });
+    }, type);
+  }
+
+  /** getStats() of the page's RTCPeerConnections: its inbound video streams. */
+  async inboundVideo(page = this.page) {
+    return (await this.rtcStats('inbound-rtp', page)).filter((s) => s.kind === 'video').map((s) => ({
+      mid: s.mid, trackIdentifier: s.trackIdentifier, framesDecoded: s.framesDecoded || 0,
+      framesReceived: s.framesReceived || 0, frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0,
+      packetsReceived: s.packetsReceived || 0, bytesReceived: s.bytesReceived || 0 }));
   }
 
   /** getStats() of the page's outbound video (host): per encoding. */
   async outboundVideo(page = this.page) {
-    return page.evaluate(async () => {
-      const out = [];
-      for (const pc of window.__trPcs || []) {
-        if (pc.connectionState === 'closed') continue;
-        const report = await pc.getStats();
-        for (const s of report.values()) {
-          if (s.type === 'outbound-rtp' && s.kind === 'video') {
-            out.push({ mid: s.mid, rid: s.rid || null, framesEncoded: s.framesEncoded || 0, frameWidth: s.frameWidth || 0,
-              frameHeight: s.frameHeight || 0, packetsSent: s.packetsSent || 0, qualityLimitationReason: s.qualityLimitationReason,
-              contentType: s.contentType || null });
-          }
-        }
-      }
-      return out;
-    });
+    return (await this.rtcStats('outbound-rtp', page)).filter((s) => s.kind === 'video').map((s) => ({
+      mid: s.mid, rid: s.rid || null, framesEncoded: s.framesEncoded || 0, frameWidth: s.frameWidth || 0,
+      frameHeight: s.frameHeight || 0, packetsSent: s.packetsSent || 0, qualityLimitationReason: s.qualityLimitationReason,
+      contentType: s.contentType || null }));
   }
 
   /** Bandwidth estimates of the page's transports (selected candidate pairs). */
   async bandwidth(page = this.page) {
-    return page.evaluate(async () => {
-      const out = [];
-      for (const pc of window.__trPcs || []) {
-        if (pc.connectionState === 'closed') continue;
-        const report = await pc.getStats();
-        for (const s of report.values()) {
-          if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
-            out.push({ availableOutgoingBitrate: s.availableOutgoingBitrate ?? null, availableIncomingBitrate: s.availableIncomingBitrate ?? null,
-              currentRoundTripTime: s.currentRoundTripTime ?? null, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived });
-          }
-        }
-      }
-      return out;
-    });
+    return (await this.rtcStats('candidate-pair', page)).filter((s) => s.nominated && s.state === 'succeeded').map((s) => ({
+      availableOutgoingBitrate: s.availableOutgoingBitrate ?? null, availableIncomingBitrate: s.availableIncomingBitrate ?? null,
+      currentRoundTripTime: s.currentRoundTripTime ?? null, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived }));
   }
 
   /** State of a <video> matched by its aria-label (currentTime, size, visibility box), or null. */
