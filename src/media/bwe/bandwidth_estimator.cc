@@ -21,6 +21,8 @@ constexpr int64_t kProbeMinSendSpanUs = 20'000;
 constexpr double kProbeMaxLoss = 0.10;
 constexpr double kProbeFactor = 0.95;
 constexpr int64_t kProbeShieldUs = 500'000;
+constexpr int64_t kProbePendingUs = 1'000'000;  // a cluster not judged by then is given up
+constexpr double kProbeSaturatedRatio = 0.9;
 constexpr int64_t kFeedbackTimeoutUs = 1'000'000;
 
 BandwidthEstimator::Options Sanitize(BandwidthEstimator::Options o) {
@@ -67,10 +69,11 @@ void BandwidthEstimator::OnFeedback(std::span<const PacketFeedback> packets, int
     }
     ++all_total;
     all_lost += p.receive_time_us < 0;
-    if (p.send_time_us >= loss_ignore_sent_before_us_) {
+    if (p.send_time_us >= loss_ignore_sent_before_us_ && p.probe_cluster < 0) {
       ++total;
       lost += p.receive_time_us < 0;
     }
+    MarkCompleteClusters(p);
     if (p.probe_cluster >= 0) {
       AddProbePacket(p);
     }
@@ -90,11 +93,13 @@ void BandwidthEstimator::OnFeedback(std::span<const PacketFeedback> packets, int
   }
   EvaluateProbes(now_us);
   DelayState state = trendline_.state();
-  if (state == DelayState::kOverusing && probe_measured_us_ >= 0 &&
-      now_us - probe_measured_us_ <= kProbeShieldUs &&
-      probe_measured_bps_ >= aimd_.estimate_bps()) {
-    // The queue is the probe's own excess: the path just delivered more than we send
-    // without it, and the probe is over. Hold instead of cutting the media below that.
+  if (state == DelayState::kOverusing &&
+      (ProbePending(now_us) ||
+       (probe_measured_us_ >= 0 && now_us - probe_measured_us_ <= kProbeShieldUs &&
+        probe_measured_bps_ >= aimd_.estimate_bps()))) {
+    // The queue is the probe's own excess: either the probe is still being reported (its
+    // judgment caps the estimate at what the path delivered, see EvaluateProbes), or the
+    // path just delivered more than we send without it. Hold instead of cutting the media.
     state = DelayState::kUnderusing;
   }
   aimd_.Update(state, AckedBps(), now_us);
@@ -302,9 +307,31 @@ void BandwidthEstimator::AddProbePacket(const PacketFeedback& p) {
   c->receive_bytes += p.size;
 }
 
-void BandwidthEstimator::EvaluateProbes(int64_t now_us) {
+void BandwidthEstimator::MarkCompleteClusters(const PacketFeedback& p) {
+  for (ProbeCluster& c : clusters_) {
+    if (c.id >= 0 && c.id != p.probe_cluster && !c.complete && p.send_time_us > c.last_send_us) {
+      c.complete = true;
+      c.touched = feedback_count_;
+    }
+  }
+}
+
+bool BandwidthEstimator::ProbePending(int64_t now_us) const {
   for (const ProbeCluster& c : clusters_) {
-    if (c.id < 0 || c.touched != feedback_count_ || c.received < kProbeMinPackets) {
+    if (c.id >= 0 && !c.judged && now_us - c.first_send_us <= kProbePendingUs) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void BandwidthEstimator::EvaluateProbes(int64_t now_us) {
+  for (ProbeCluster& c : clusters_) {
+    if (c.id < 0 || !c.complete || c.judged || c.touched != feedback_count_) {
+      continue;
+    }
+    c.judged = true;
+    if (c.received < kProbeMinPackets) {
       continue;
     }
     const int64_t send_span_us = c.last_send_us - c.first_send_us;
@@ -321,6 +348,18 @@ void BandwidthEstimator::EvaluateProbes(int64_t now_us) {
     const int64_t probe_bps = Clamp(std::min(send_bps, receive_bps));
     probe_measured_bps_ = probe_bps;
     probe_measured_us_ = now_us;
+    if (receive_bps < kProbeSaturatedRatio * send_bps &&
+        static_cast<double>(receive_span_us) * kProbeSaturatedRatio > static_cast<double>(send_span_us)) {
+      // The probe filled the path: what arrived is its capacity (loss or a queue are then
+      // expected, not a reason to doubt it). The estimate goes to just below it, up or down:
+      // down when it grew above the path while the media alone could not show the limit.
+      const int64_t capacity = Clamp(kProbeFactor * receive_bps);
+      last_probe_bps_ = probe_bps;
+      aimd_.SetEstimate(capacity);
+      aimd_.OnProbe(capacity, capacity);
+      loss_based_bps_ = smoothed_loss_ <= kLossHigh ? capacity : std::min(loss_based_bps_, capacity);
+      continue;
+    }
     if (static_cast<double>(c.lost) > kProbeMaxLoss * c.packets ||
         trendline_.state() == DelayState::kOverusing) {
       continue;  // the probe congested the path: its rate is not a safe target

@@ -18,7 +18,8 @@
 // until it spans 100 ms.
 //
 // Loss-based (gcc-02 §6): the loss fraction over the feedback of the last second (packets
-// sent before the last loss-based decrease are left out: their loss was already answered).
+// sent before the last loss-based decrease are left out: their loss was already answered;
+// so are probe clusters: a probe that fills the path loses its own excess, see below).
 // With at least 20 packets in the window: > 10 % => estimate * (1 - loss / 2) but not
 // below 0.85 * acked (a loss burst must not sink the estimate far below what the path
 // delivers), at most
@@ -26,18 +27,26 @@
 // delay-based rate (it only limits after a loss decrease); in between: hold.
 //
 // Probing: the router sends clusters of packets (media or padding, marked with a cluster id
-// >= 0 in SendHistory) at a target rate above the estimate. Once the feedback of a cluster
-// covers >= 5 received packets and >= 20 ms of sending, its delivered rate is
-// min(send rate, receive rate) over the cluster's packets only. If the delay detector is
-// not overusing and the cluster lost < 10 %, both rates are raised to
-// max(rate, 0.95 * probe) (the increase cap then follows the probe, too). Clusters may span
-// several feedback messages; the latest kProbeClusters clusters are tracked. A probe into a
-// saturated path builds a queue and the detector reports overuse: while that happens
-// within 500 ms of measuring a probe that delivered at least the delay-based estimate,
-// the controller holds instead of cutting (the queue is the probe's excess, not the
-// media's), so periodic probing at capacity does not ratchet the estimate down. A probe
-// only raises the loss-based rate if the path's smoothed loss (all packets, ~1 s time
-// constant) is <= 10 %.
+// >= 0 in SendHistory) at a target rate above the estimate. A cluster is judged once, when
+// it is complete: the feedback has reported a packet sent after the cluster's last one
+// (feedback runs in transport sequence order, so every packet of the cluster has been
+// reported, received or lost, by then). Judging a partial cluster would measure only its
+// head, which a bottleneck's burst allowance (or a receiver that timestamps in batches)
+// lets through faster than the path's rate. With >= 5 received packets and >= 20 ms of
+// sending, its delivered rate is min(send rate, receive rate) over the cluster's packets.
+//  - Saturated: received at < 0.9 x its send rate and stretched in time (received over
+//    more than 1 / 0.9 of its send span: a queue, not random loss). The receive rate is
+//    the path's capacity and the estimate becomes 0.95 x that, up or down (loss and delay
+//    are expected then and do not void it).
+//  - Otherwise, if the delay detector is not overusing and the cluster lost < 10 %, both
+//    rates are raised to max(rate, 0.95 * probe) (the increase cap follows the probe, too).
+//    A probe only raises the loss-based rate if the path's smoothed loss (all packets,
+//    ~1 s time constant) is <= 10 %.
+// A probe into a full path builds a queue and the detector reports overuse. While a
+// cluster is still being reported (< 1 s old), and within 500 ms of measuring a probe that
+// delivered at least the delay-based estimate, the controller holds instead of cutting:
+// the queue is the probe's excess, not the media's, so periodic probing at capacity does
+// not ratchet the estimate down. The latest kProbeClusters clusters are tracked.
 //
 // Feedback timeout: Tick() halves the estimate when no feedback arrived for more than 1 s
 // (counted from the first Tick() if none ever arrived), at most once per second.
@@ -117,7 +126,9 @@ class BandwidthEstimator {
   };
   struct ProbeCluster {
     int32_t id = -1;
-    uint64_t touched = 0;  // feedback_count_ when last fed
+    uint64_t touched = 0;   // feedback_count_ when last fed
+    bool complete = false;  // a later packet has been reported
+    bool judged = false;
     uint32_t packets = 0;
     uint32_t lost = 0;
     int64_t first_send_us = 0;
@@ -135,7 +146,9 @@ class BandwidthEstimator {
   void AddAcked(int64_t receive_us, uint32_t size);
   int64_t AckedBps() const;
   void AddProbePacket(const PacketFeedback& p);
+  void MarkCompleteClusters(const PacketFeedback& p);
   void EvaluateProbes(int64_t now_us);
+  bool ProbePending(int64_t now_us) const;
   void UpdateLossWindow(uint32_t lost, uint32_t total, int64_t now_us);
   void UpdateLossBased(int64_t now_us);
   int64_t Clamp(double bps) const;

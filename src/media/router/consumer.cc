@@ -27,6 +27,7 @@ thread_local std::array<uint8_t, kScratchSize> t_retransmit_scratch;
 thread_local std::array<uint8_t, kScratchSize> t_rtx_scratch;
 
 constexpr int64_t kDefaultRetransmitIntervalMs = 100;
+constexpr int64_t kLossKeyFrameIntervalMs = 1000;
 // VP8 payload descriptor: at most 6 bytes (required byte, X, 2-byte PictureID, TL0PICIDX,
 // TID/KEYIDX).
 constexpr std::size_t kVp8DescriptorSaveSize = 6;
@@ -293,6 +294,8 @@ void Consumer::Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms) 
   max_in_seq_ = in_seq;
   sync_in_seq_ = in_seq;
   sync_required_ = false;
+  nack_floor_seq_ = static_cast<uint16_t>(in_seq + seq_offset_);
+  has_nack_floor_ = true;
 }
 
 bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int64_t now_ms) {
@@ -425,9 +428,14 @@ bool Consumer::RetransmitPacket(uint16_t seq, int64_t now_ms) {
   if (!sent_history_ || !transport_->IsConnected()) {
     return false;
   }
+  if (has_nack_floor_ && SeqNumIsOlder(seq, nack_floor_seq_)) {
+    ++retransmissions_skipped_;
+    return false;
+  }
   SentPacket& sent = sent_history_[seq & (kSentHistorySize - 1)];
   if (!sent.valid || sent.out_seq != seq) {
     ++retransmissions_missed_;
+    OnUnrecoverableLoss(now_ms);
     return false;
   }
   const int64_t interval =
@@ -441,6 +449,7 @@ bool Consumer::RetransmitPacket(uint16_t seq, int64_t now_ms) {
   uint8_t* scratch = t_retransmit_scratch.data();
   if (stored.empty() || stored.size() + 2 > kScratchSize) {
     ++retransmissions_missed_;
+    OnUnrecoverableLoss(now_ms);
     return false;
   }
   std::memcpy(scratch, stored.data(), stored.size());
@@ -474,6 +483,17 @@ bool Consumer::RetransmitPacket(uint16_t seq, int64_t now_ms) {
     ++retransmissions_sent_;
   }
   return ok;
+}
+
+void Consumer::OnUnrecoverableLoss(int64_t now_ms) {
+  if (!video_ || paused_ || producer_paused_ || sync_required_ ||
+      (last_loss_key_frame_ms_ >= 0 && now_ms - last_loss_key_frame_ms_ < kLossKeyFrameIntervalMs)) {
+    return;  // (while waiting for a sync key frame, one is being requested anyway)
+  }
+  last_loss_key_frame_ms_ = now_ms;
+  ++key_frames_for_loss_;
+  const int layer = current_layer_ >= 0 ? current_layer_ : target_layer_;
+  producer_->RequestKeyFrame(static_cast<std::size_t>(std::max(layer, 0)), now_ms);
 }
 
 void Consumer::SkipPacket(std::size_t layer, uint16_t seq) {
@@ -562,6 +582,8 @@ Json Consumer::StatsJson(int64_t now_ms) const {
             {"retransmittedPackets", retransmissions_sent_},
             {"retransmissionsMissed", retransmissions_missed_},
             {"retransmissionsThrottled", retransmissions_throttled_},
+            {"retransmissionsSkipped", retransmissions_skipped_},
+            {"keyFramesForLoss", key_frames_for_loss_},
             {"fractionLost", fraction_lost_},
             {"packetsLost", packets_lost_},
             {"jitter", jitter_},

@@ -120,7 +120,10 @@ class Consumer {
   // Generic NACK from the endpoint about our media SSRC: retransmits what it can.
   void ReceiveNack(const GenericNack& nack, int64_t now_ms);
   // Retransmits our outgoing sequence number `seq` (RTX when negotiated). False when it is
-  // unknown, no longer stored, or was resent within the last RTT.
+  // unknown, no longer stored, from before the last sync point, or was resent within the
+  // last RTT. A packet that is unknown or no longer stored can never reach the viewer, so
+  // its decoder is stuck until the next key frame: one is requested at once (at most once
+  // a second), not after the seconds a browser waits before asking itself.
   bool RetransmitPacket(uint16_t seq, int64_t now_ms);
   uint32_t rtx_ssrc() const { return rtx_ssrc_; }
   uint64_t retransmissions_sent() const { return retransmissions_sent_; }
@@ -130,6 +133,7 @@ class Consumer {
   Json StatsJson(int64_t now_ms) const;
 
  private:
+  void OnUnrecoverableLoss(int64_t now_ms);
   void Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms);
   // Per-consumer header extension rewrite of a router-form packet (blocked ids cleared,
   // MID, transport-wide sequence number, abs-send-time). True if it changed the extension
@@ -183,6 +187,11 @@ class Consumer {
   uint32_t ts_offset_ = 0;
   uint16_t max_in_seq_ = 0;
   uint16_t sync_in_seq_ = 0;
+  // Our first sequence number after the last sync point (the key frame that started the
+  // current layer): NACKs for older packets are not answered, the viewer cannot decode
+  // them any more, and resending them under congestion would delay that key frame.
+  uint16_t nack_floor_seq_ = 0;
+  bool has_nack_floor_ = false;
   uint16_t last_seq_out_ = 0;
   uint32_t last_ts_out_ = 0;
   int64_t last_send_ms_ = 0;
@@ -203,7 +212,7 @@ class Consumer {
     uint8_t tl0_pic_idx = 0;
     uint16_t picture_id = 0;
   };
-  static constexpr std::size_t kSentHistorySize = 512;  // power of two (≈ 1 s of video)
+  static constexpr std::size_t kSentHistorySize = 1024;  // power of two (≈ 2-3 s of video)
   std::unique_ptr<SentPacket[]> sent_history_;  // null when NACK is not negotiated
   uint32_t rtx_ssrc_ = 0;  // 0 = no RTX: retransmit on the media SSRC
   uint8_t rtx_payload_type_ = 0;
@@ -212,6 +221,9 @@ class Consumer {
   uint64_t retransmissions_sent_ = 0;
   uint64_t retransmissions_missed_ = 0;     // not (or no longer) stored
   uint64_t retransmissions_throttled_ = 0;  // asked again within the RTT
+  uint64_t retransmissions_skipped_ = 0;    // from before the last sync point
+  uint64_t key_frames_for_loss_ = 0;        // requested because a NACK could not be answered
+  int64_t last_loss_key_frame_ms_ = -1;
 
   // Counters.
   RateCounter bytes_rate_;  // payload bytes sent per second

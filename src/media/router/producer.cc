@@ -32,12 +32,14 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Retransmission buffer sizes: ~1 s of a 2.5 Mbit/s video layer (≈ 300 packets/s plus
-// key-frame bursts), ~1 s of 20 ms audio.
-constexpr std::size_t kVideoRetransmissionSlots = 512;
+// Retransmission buffer sizes: ~2 s of a 2.5 Mbit/s video layer (≈ 300 packets/s plus
+// key-frame bursts), ~1 s of 20 ms audio. 2 s, not 1: on a congested downlink the queue
+// adds hundreds of milliseconds to every NACK round trip, and a repair that is still
+// possible spares the viewer a key frame.
+constexpr std::size_t kVideoRetransmissionSlots = 1024;
 constexpr std::size_t kAudioRetransmissionSlots = 64;
 constexpr std::size_t kRetransmissionSlotSize = 1500;
-constexpr int64_t kRetransmissionMaxAgeMs = 1000;
+constexpr int64_t kRetransmissionMaxAgeMs = 2000;
 // Sequence numbers per NACK round (more are sent in the next round).
 constexpr std::size_t kMaxNacksPerRound = 256;
 

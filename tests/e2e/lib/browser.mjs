@@ -65,7 +65,10 @@ export async function launchBrowser({ tcpOnly = false, extraArgs = [], trace = !
   if (!chromiumAvailable()) {
     throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set TR_CHROMIUM)`);
   }
-  const args = [...BASE_ARGS, ...(tcpOnly ? TCP_ONLY_ARGS : []), ...extraArgs];
+  // TR_CHROMIUM_ARGS: extra switches for diagnosis, e.g. "--enable-logging=stderr --vmodule=rtp_vp8_ref_finder=5"
+  // (with DEBUG=pw:browser to see Chromium's stderr).
+  const debugArgs = (process.env.TR_CHROMIUM_ARGS || '').split(' ').filter(Boolean);
+  const args = [...BASE_ARGS, ...(tcpOnly ? TCP_ONLY_ARGS : []), ...extraArgs, ...debugArgs];
   const browser = await chromium.launch({
     executablePath,
     headless: true,

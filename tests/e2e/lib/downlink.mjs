@@ -83,6 +83,10 @@ export class Timeline {
       frame: cam?.frameWidth ? `${cam.frameWidth}x${cam.frameHeight}` : null,
       frameWidth: cam?.frameWidth ?? null,
       framesDecoded: cam?.framesDecoded ?? 0,
+      framesReceived: cam?.framesReceived ?? null,
+      serverPacketsSent: scam ? scam.packetsSent : null,
+      temporalDrops: scam ? scam.temporalDrops : null,
+      rtxSkipped: scam ? scam.retransmissionsSkipped : null,
       keyFramesDecoded: cam?.keyFramesDecoded ?? 0,
       fps: cam?.framesPerSecond ?? null,
       freezeCount: cam?.freezeCount ?? null,
@@ -110,14 +114,14 @@ export class Timeline {
   table(rows = this.rows) {
     const cols = [
       ['t', 5], ['phase', 10], ['estimateKbps', 6], ['delayKbps', 6], ['lossKbps', 6], ['ackedKbps', 6], ['lossFraction', 5],
-      ['delayState', 9], ['allocatedKbps', 6], ['desiredKbps', 6], ['probes', 4], ['paddingPackets', 6], ['layer', 3], ['targetLayer', 3],
-      ['temporal', 3], ['frame', 9], ['framesDecoded', 6], ['fps', 4], ['keyFramesDecoded', 4], ['freezeCount', 4], ['totalFreezesDuration', 6],
-      ['packetsLost', 5], ['nackCount', 5], ['retransmittedPacketsReceived', 5], ['rtxMissed', 5], ['pliCount', 4], ['audioPackets', 6],
+      ['delayState', 9], ['allocatedKbps', 6], ['desiredKbps', 6], ['probes', 4], ['lastProbeKbps', 6], ['paddingPackets', 6], ['layer', 3], ['targetLayer', 3],
+      ['temporal', 3], ['frame', 9], ['serverPacketsSent', 6], ['temporalDrops', 5], ['framesReceived', 6], ['framesDecoded', 6], ['fps', 4], ['keyFramesDecoded', 4], ['freezeCount', 4], ['totalFreezesDuration', 6],
+      ['packetsLost', 5], ['nackCount', 5], ['retransmittedPacketsReceived', 5], ['rtxMissed', 5], ['rtxSkipped', 5], ['pliCount', 4], ['audioPackets', 6],
     ];
     const short = {
       estimateKbps: 'est', delayKbps: 'delay', lossKbps: 'lossB', ackedKbps: 'acked', lossFraction: 'lossF', delayState: 'dstate',
-      allocatedKbps: 'alloc', desiredKbps: 'desir', probes: 'prb', paddingPackets: 'pad', layer: 'L', targetLayer: 'tL', temporal: 'T',
-      framesDecoded: 'frames', keyFramesDecoded: 'kf', freezeCount: 'frz', totalFreezesDuration: 'frzS', packetsLost: 'lost',
+      allocatedKbps: 'alloc', desiredKbps: 'desir', probes: 'prb', lastProbeKbps: 'lprb', paddingPackets: 'pad', layer: 'L', targetLayer: 'tL', temporal: 'T',
+      framesDecoded: 'frames', framesReceived: 'frcv', serverPacketsSent: 'sent', temporalDrops: 'tdrp', rtxSkipped: 'skip', keyFramesDecoded: 'kf', freezeCount: 'frz', totalFreezesDuration: 'frzS', packetsLost: 'lost',
       nackCount: 'nack', retransmittedPacketsReceived: 'rtx', rtxMissed: 'miss', pliCount: 'pli', audioPackets: 'audio',
     };
     const fmt = (v) => {
@@ -127,7 +131,7 @@ export class Timeline {
     };
     const head = cols.map(([k, w]) => (short[k] || k).padStart(w)).join(' ');
     const lines = rows.map((r) => cols.map(([k, w]) => fmt(r[k]).padStart(w)).join(' '));
-    return [`[${this.label}] timeline (kbps; L/tL/T = SFU current/target spatial and temporal layer; frz = freezeCount, frzS = totalFreezesDuration s; lost/nack/rtx/pli = viewer getStats; miss = SFU retransmissionsMissed)`, head, ...lines].join('\n');
+    return [`[${this.label}] timeline (kbps; L/tL/T = SFU current/target spatial and temporal layer; frz = freezeCount, frzS = totalFreezesDuration s; lost/nack/rtx/pli = viewer getStats; miss/skip = SFU retransmissionsMissed/Skipped; sent/tdrp = SFU camera packetsSent/temporalDrops; frcv = framesReceived)`, head, ...lines].join('\n');
   }
 
   /** The rows without the raw objects (for bench/results). */

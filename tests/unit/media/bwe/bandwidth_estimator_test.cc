@@ -33,6 +33,11 @@ int64_t FeedSteady(BandwidthEstimator* bwe, int64_t bps, double seconds, int64_t
   return t;
 }
 
+// One ordinary packet sent at `send_us` (after a probe cluster), delivered in 20 ms.
+std::vector<PacketFeedback> AfterCluster(int64_t send_us) {
+  return {{send_us, send_us + 20'000 + kReceiveOffsetUs, 1200, -1}};
+}
+
 void ExpectSane(const BandwidthEstimator& bwe, const BandwidthEstimator::Options& o) {
   const auto s = bwe.stats();
   EXPECT_GE(bwe.EstimateBps(), o.min_bps);
@@ -78,7 +83,10 @@ TEST(BandwidthEstimator, DeliveredProbeRaisesTheEstimate) {
     const int64_t send = t + i * 2'000;
     probe.push_back({send, send + 20'000 + kReceiveOffsetUs, 1000, 1});
   }
-  bwe.OnFeedback(probe, t + 100'000);
+  // The cluster is judged once a later packet shows it complete.
+  bwe.OnFeedback(probe, t + 60'000);
+  EXPECT_EQ(bwe.stats().last_probe_bps, 0);
+  bwe.OnFeedback(AfterCluster(t + 45'000), t + 100'000);
   const auto s = bwe.stats();
   EXPECT_NEAR(static_cast<double>(s.last_probe_bps), 4'000'000, 50'000);
   EXPECT_GE(bwe.EstimateBps(), 0.94 * 4'000'000);
@@ -95,10 +103,69 @@ TEST(BandwidthEstimator, ProbeIsLimitedByItsReceiveRateAndSplitFeedback) {
   }
   bwe.OnFeedback(std::span(probe).first(3), t + 60'000);
   EXPECT_EQ(bwe.stats().last_probe_bps, 0);  // too few packets yet
+  probe.push_back(AfterCluster(t + 45'000)[0]);
   bwe.OnFeedback(std::span(probe).subspan(3), t + 120'000);
   EXPECT_NEAR(static_cast<double>(bwe.stats().last_probe_bps), 2'000'000, 50'000);
   EXPECT_GE(bwe.EstimateBps(), 0.94 * 2'000'000);
   EXPECT_LT(bwe.EstimateBps(), 2'200'000);
+}
+
+TEST(BandwidthEstimator, ProbeIsJudgedOnItsWholeClusterNotItsFastHead) {
+  // A 700 kbps bottleneck with a small burst allowance and a queue: the first packets of a
+  // 1.75 Mbps probe pass at once (or the receiver stamps them in one batch), the rest
+  // queue and leave at the link rate. Feedback arrives while the probe is still queued.
+  BandwidthEstimator bwe({.initial_bps = 700'000});
+  int64_t t = FeedSteady(&bwe, 300'000, 2);
+  const int64_t before = bwe.EstimateBps();
+  std::vector<PacketFeedback> probe;
+  int64_t link_free_us = t + 20'000;
+  for (int i = 0; i < 50; ++i) {  // 250 ms at 1.75 Mbps: 1094 B every 5 ms
+    const int64_t send = t + i * 5'000;
+    int64_t arrive = send + 20'000;
+    if (i >= 6) {  // beyond the burst: serialized at 700 kbps
+      link_free_us = std::max(link_free_us, arrive) + int64_t{1094} * 8'000'000 / 700'000;
+      arrive = link_free_us;
+    }
+    probe.push_back({send, arrive + kReceiveOffsetUs, 1094, 3});
+  }
+  // The head arrives first, in its own feedback message: not judged yet.
+  bwe.OnFeedback(std::span(probe).first(8), t + 60'000);
+  EXPECT_EQ(bwe.stats().last_probe_bps, 0);
+  probe.push_back(AfterCluster(t + 255'000)[0]);
+  bwe.OnFeedback(std::span(probe).subspan(8), t + 700'000);
+  // Delivered ~0.7-0.8 Mbps (the burst adds a little): never the head's rate.
+  EXPECT_LT(bwe.stats().last_probe_bps, 850'000);
+  EXPECT_LT(bwe.EstimateBps(), std::max<int64_t>(before, 850'000));
+}
+
+TEST(BandwidthEstimator, ProbeThatFillsThePathSetsTheEstimateJustBelowItsCapacity) {
+  // The estimate grew above a 350 kbps link while the media (300 kbps) could not show the
+  // link's limit. A 1.75 Mbps probe queues at the link: the queue must not make the
+  // estimate collapse to 0.85 x acked, and the judgment brings it to ~0.95 x 350 kbps.
+  BandwidthEstimator bwe({.initial_bps = 700'000});
+  int64_t t = FeedSteady(&bwe, 300'000, 3);
+  ASSERT_GT(bwe.EstimateBps(), 400'000);
+  constexpr int64_t kLinkBps = 350'000;
+  std::vector<PacketFeedback> packets;
+  int64_t link_free_us = 0;
+  auto send = [&](int64_t at_us, uint32_t size, int32_t cluster) {
+    link_free_us = std::max(link_free_us, at_us + 20'000) + int64_t{size} * 8'000'000 / kLinkBps;
+    packets.push_back({at_us, link_free_us + kReceiveOffsetUs, size, cluster});
+  };
+  for (int i = 0; i < 30; ++i) send(t + i * 5'000, 1094, 4);   // the probe: 150 ms
+  for (int i = 0; i < 8; ++i) send(t + 160'000 + i * 32'000, 1200, -1);  // media after it
+  // Feedback every 100 ms of receive time, as the packets arrive.
+  std::size_t from = 0;
+  for (int64_t report = t + 100'000; from < packets.size(); report += 100'000) {
+    std::size_t to = from;
+    while (to < packets.size() && packets[to].receive_time_us - kReceiveOffsetUs <= report) ++to;
+    bwe.OnFeedback(std::span(packets).subspan(from, to - from), report + 5'000);
+    from = to;
+  }
+  const auto st = bwe.stats();
+  EXPECT_NEAR(static_cast<double>(st.last_probe_bps), kLinkBps, 0.1 * kLinkBps);
+  EXPECT_GE(bwe.EstimateBps(), 0.9 * kLinkBps) << st.delay_state;
+  EXPECT_LE(bwe.EstimateBps(), 0.96 * kLinkBps) << st.delay_state;
 }
 
 TEST(BandwidthEstimator, LossyProbeIsIgnored) {
@@ -110,6 +177,7 @@ TEST(BandwidthEstimator, LossyProbeIsIgnored) {
     const int64_t send = t + i * 2'000;
     probe.push_back({send, i % 4 == 0 ? -1 : send + 20'000 + kReceiveOffsetUs, 1000, 2});
   }
+  probe.push_back(AfterCluster(t + 45'000)[0]);
   bwe.OnFeedback(probe, t + 100'000);
   EXPECT_EQ(bwe.stats().last_probe_bps, 0);
   EXPECT_LE(bwe.EstimateBps(), before + 50'000);

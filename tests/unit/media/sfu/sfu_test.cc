@@ -397,6 +397,37 @@ TEST_F(SfuTest, ConsumerPliReachesProducerThrottled) {
   EXPECT_GE(stats["consumers"][0]["keyFrameRequestsReceived"].get<int>(), 10);
 }
 
+TEST_F(SfuTest, NackThatCannotBeAnsweredAsksTheHostForAKeyFrameAtOnce) {
+  // The viewer's decoder waits for that packet until a key frame comes; Chromium asks for
+  // one only after ~3 s without a decodable frame.
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer());
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 5; }, 5000));
+  Pump(s.sender.get(), [] { return false; }, 700);  // past the start-up request's window
+  auto last = Take(v).back();
+  const uint16_t never_sent = static_cast<uint16_t>(RtpPacket::Parse(last)->SequenceNumber() + 600);
+  const int plis_before = s.sender->plis_received();
+  for (int i = 0; i < 5; ++i) {  // asked again and again: still one request per second
+    uint8_t buf[64];
+    const uint16_t lost[] = {never_sent};
+    const std::size_t n = GenericNack::Build(buf, 0x12345678, ssrc, lost);
+    ASSERT_GT(n, 0u);
+    v->SendRtcp(std::span<const uint8_t>(buf, n));
+    Pump(s.sender.get(), [] { return false; }, 20);
+  }
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return s.sender->plis_received() > plis_before; }, 1000));
+  Pump(s.sender.get(), [] { return false; }, 200);
+  EXPECT_EQ(s.sender->plis_received() - plis_before, 1);
+  const Json st = Ok("router.stats", {{"routerId", s.router}})["consumers"][0];
+  EXPECT_EQ(st["retransmissionsMissed"], 5) << st.dump();
+  EXPECT_EQ(st["keyFramesForLoss"], 1) << st.dump();
+}
+
 TEST_F(SfuTest, ReceiverReportsToProducerAndSenderReportsToConsumer) {
   StartSfu();
   Pub s = MakeProducer(this, OneLayer());
@@ -503,6 +534,60 @@ TEST_F(SfuTest, SimulcastSwitchesLayersOnKeyFrameWithContinuousSeqAndTs) {
   EXPECT_TRUE(switched);
   ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged",
                              [](const Json& d) { return d["spatialLayer"] == 0; }, 2000));
+}
+
+TEST_F(SfuTest, NacksFromBeforeALayerSwitchAreNotAnswered) {
+  // After a switch the viewer decodes from the new layer's key frame on: resending older
+  // packets would only compete with that key frame on a congested link.
+  StartSfu();
+  std::vector<FakeVideoSender::Layer> layers(3);
+  for (int i = 0; i < 3; ++i) {
+    layers[i].ssrc = 55000000u + static_cast<uint32_t>(i) * 10;
+    layers[i].rid = "r" + std::to_string(i);
+    layers[i].fill = static_cast<uint8_t>(0xC0 + i);
+  }
+  Pub s = MakeProducer(this, layers);
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const std::string cid = c["consumerId"];
+  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  auto fill_of = [](const std::vector<uint8_t>& bytes) {
+    auto copy = bytes;
+    return RtpPacket::Parse(copy)->Payload().back();
+  };
+  auto seq_of = [](const std::vector<uint8_t>& bytes) {
+    auto copy = bytes;
+    return RtpPacket::Parse(copy)->SequenceNumber();
+  };
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 8 && fill_of(v->rtp().back()) == 0xC2; }, 5000));
+  const uint16_t before_switch = seq_of(Take(v).back());
+  Ok("consumer.setPreferredLayers", {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", 0}});
+  ASSERT_TRUE(Pump(s.sender.get(), [&] {
+    int n = 0;
+    for (const auto& b : v->rtp()) n += fill_of(b) == 0xC0;
+    return n >= 4;
+  }, 5000));
+  uint16_t after_switch = 0;
+  for (const auto& b : v->rtp()) {
+    if (fill_of(b) == 0xC0) after_switch = seq_of(b);
+  }
+  auto nack = [&](uint16_t seq) {
+    uint8_t buf[64];
+    const uint16_t lost[] = {seq};
+    const std::size_t n = GenericNack::Build(buf, 0x12345678, ssrc, lost);
+    ASSERT_GT(n, 0u);
+    v->SendRtcp(std::span<const uint8_t>(buf, n));
+  };
+  nack(before_switch);
+  nack(after_switch);
+  auto consumer_stats = [&] { return Ok("router.stats", {{"routerId", s.router}})["consumers"][0]; };
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return consumer_stats()["nackedPackets"].get<int>() >= 2; }, 2000));
+  Pump(s.sender.get(), [] { return false; }, 50);
+  const Json st = consumer_stats();
+  EXPECT_EQ(st["retransmissionsSkipped"], 1) << st.dump();
+  EXPECT_EQ(st["retransmittedPackets"], 1) << st.dump();
 }
 
 TEST_F(SfuTest, SimulcastFallsBackWithinASecondWhenTheForwardedLayerStops) {
