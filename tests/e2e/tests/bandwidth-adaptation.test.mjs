@@ -112,10 +112,13 @@ test('downlink congestion control: preferred layers, layer drop under a bandwidt
   const phaseRows = (phase) => tl.rows.filter((r) => r.phase === phase);
   const result = { limitKbps: LIMIT_KBPS, lowLimitKbps: LOW_LIMIT_KBPS, preferred: prefResults };
 
-  await step('baseline at 1080p (2 s)', async () => {
+  await step('baseline at 1080p (2 s of it, within 12 s)', async () => {
+    // The host's own uplink adaptation (its encoder under CPU load) may drop the 1080p layer
+    // for a moment, and the SFU then rightly falls back: wait until 1080p is forwarded and
+    // decoded again, then keep 2 s of baseline.
+    const hit = await run('1080p', 12_000, async (row) => row.frame === '1920x1080' && row.layer === 2);
+    assert.ok(hit, `no 1080p baseline within 12 s: ${JSON.stringify(tl.last().browser.camera)}\n${tl.table()}`);
     await run('1080p', 2000);
-    const last = tl.last();
-    assert.equal(last.frame, '1920x1080', `baseline frame: ${JSON.stringify(last.browser.camera)}`);
   }, ctx);
 
   await step(`downlink limited to ${LIMIT_KBPS} kbps: camera to spatial layer <= 1 within ${DOWN_WITHIN_MS / 1000} s, audio flows, estimate comes down`, async () => {
