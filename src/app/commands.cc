@@ -152,6 +152,7 @@ int RunServe(const Config& config) {
   hub_options.websocket_limit = ctx.config.rate_limits.websocket;
   hub_options.transport_limit = ctx.config.rate_limits.transport;
   hub_options.test_hooks = config.test_hooks;
+  hub_options.reconnect_grace_ms = config.reconnect_grace_ms;
   signaling::SignalingHub hub(hub_options, *store, *tokens, *sfu);
   ctx.live_viewers = [&hub](const std::string& room_id) { return hub.LiveViewers(room_id); };
   ctx.notify_room = [&hub](const std::string& room_id, const std::string& event, const Json& data) {

@@ -42,6 +42,7 @@ struct Config {
   int rtc_port_max = 10999;
   std::string announced_ip = "127.0.0.1";
   int media_workers = 0;  // 0 = number of cores
+  int reconnect_grace_ms = 10000;  // a dropped participant stays this long (0 = removed at once)
   bool test_hooks = false;  // signaling `test-network` (emulated downlink loss / rate limit)
 };
 

@@ -42,6 +42,8 @@ media::SfuReplyHandler IgnoreReply() {
 struct SignalingHub::Loop {
   asio::io_context ioc{1};
   asio::executor_work_guard<asio::io_context::executor_type> guard{asio::make_work_guard(ioc)};
+  // Reconnect grace timers by generation (cancelled on Stop so that shutdown is prompt).
+  std::unordered_map<uint64_t, std::unique_ptr<asio::steady_timer>> grace_timers;
 };
 
 // The WebSocket side of one connection: forwards to the hub thread.
@@ -95,6 +97,10 @@ struct SignalingHub::Participant {
   std::map<std::string, ProducerInfo> producers;
   std::set<std::string> consumers;
   int pending_transports = 0;
+  // The socket dropped (session_id is 0 then); removed when the grace period with this
+  // generation ends, unless the user rejoins first.
+  bool disconnected = false;
+  uint64_t grace_generation = 0;
 };
 
 struct SignalingHub::Room {
@@ -132,6 +138,8 @@ void SignalingHub::Stop() {
       if (room->live) SetRoomStatus(*room, "idle");
     }
     rooms_.clear();
+    for (auto& [generation, timer] : loop_->grace_timers) timer->cancel();
+    loop_->grace_timers.clear();
     for (auto& [id, s] : sessions_) {
       if (s->auth_timer) s->auth_timer->cancel();
       s->conn->Close(1001, "server shutting down");
@@ -194,8 +202,12 @@ void SignalingHub::OnClosed(uint64_t id) {
     if (room != rooms_.end()) {
       auto p = room->second->participants.find(s.user_id);
       if (p != room->second->participants.end() && p->second.session_id == id) {
-        RemoveParticipant(*room->second, s.user_id, "disconnected");
-        ReleaseRoomIfEmpty(s.room_id);
+        if (options_.reconnect_grace_ms > 0) {
+          StartReconnectGrace(*room->second, p->second);
+        } else {
+          RemoveParticipant(*room->second, s.user_id, "disconnected");
+          ReleaseRoomIfEmpty(s.room_id);
+        }
       }
     }
   }
@@ -487,11 +499,20 @@ void SignalingHub::CompleteJoin(uint64_t session_id, const ClientMessage& m, Rol
       return;
     }
   }
-  // A second session of the same user replaces the first (reconnect, second tab).
+  // A second session of the same user replaces the first (reconnect, second tab). A user
+  // back within the reconnect grace period, as before, resumes silently: the others only
+  // see its old producers close (the client publishes anew).
+  bool resumed = false;
   if (auto old = room.participants.find(s.user_id); old != room.participants.end()) {
-    uint64_t old_session = old->second.session_id;
-    Send(old_session, "removed", {{"roomId", room.id}, {"by", "replaced"}});
-    RemoveParticipant(room, s.user_id, "replaced");
+    const Participant& previous = old->second;
+    resumed = previous.disconnected && previous.role == role && previous.display_name == display_name;
+    uint64_t old_session = previous.session_id;
+    if (resumed) {
+      DetachParticipant(room, s.user_id);
+    } else {
+      Send(old_session, "removed", {{"roomId", room.id}, {"by", "replaced"}});
+      RemoveParticipant(room, s.user_id, "replaced");
+    }
     if (auto os = sessions_.find(old_session); os != sessions_.end()) os->second->room_id.clear();
   }
   Json others = Json::array();
@@ -514,9 +535,11 @@ void SignalingHub::CompleteJoin(uint64_t session_id, const ClientMessage& m, Rol
         {"chatHistory", history},
         {"you", {{"userId", s.user_id}, {"role", tenancy::RoleName(role)}, {"displayName", display_name}}}},
        m.request_id);
-  Broadcast(room, "participant-joined",
-            {{"userId", s.user_id}, {"displayName", display_name}, {"role", tenancy::RoleName(role)}},
-            s.user_id);
+  if (!resumed) {
+    Broadcast(room, "participant-joined",
+              {{"userId", s.user_id}, {"displayName", display_name}, {"role", tenancy::RoleName(role)}},
+              s.user_id);
+  }
 }
 
 Json SignalingHub::ParticipantJson(const Participant& p) const {
@@ -531,10 +554,9 @@ Json SignalingHub::ParticipantJson(const Participant& p) const {
           {"producers", producers}};
 }
 
-void SignalingHub::RemoveParticipant(Room& room, const std::string& user_id,
-                                     const std::string& reason) {
+SignalingHub::Participant SignalingHub::DetachParticipant(Room& room, const std::string& user_id) {
   auto it = room.participants.find(user_id);
-  if (it == room.participants.end()) return;
+  if (it == room.participants.end()) return {};
   Participant p = std::move(it->second);
   room.participants.erase(it);
   for (const auto& transport : {p.send_transport, p.recv_transport}) {
@@ -548,6 +570,37 @@ void SignalingHub::RemoveParticipant(Room& room, const std::string& user_id,
     Broadcast(room, "producer-closed", {{"producerId", producer_id}, {"userId", user_id}});
   }
   for (const auto& consumer_id : p.consumers) consumers_.erase(consumer_id);
+  if (p.disconnected) loop_->grace_timers.erase(p.grace_generation);
+  return p;
+}
+
+void SignalingHub::StartReconnectGrace(Room& room, Participant& p) {
+  p.session_id = 0;
+  p.disconnected = true;
+  p.grace_generation = next_grace_generation_++;
+  auto timer = std::make_unique<asio::steady_timer>(
+      loop_->ioc, std::chrono::milliseconds(options_.reconnect_grace_ms));
+  timer->async_wait([this, room_id = room.id, user_id = p.user_id,
+                     generation = p.grace_generation](const std::error_code& ec) {
+    if (ec) return;  // cancelled: shutting down
+    loop_->grace_timers.erase(generation);
+    auto r = rooms_.find(room_id);
+    if (r == rooms_.end()) return;
+    auto it = r->second->participants.find(user_id);
+    if (it == r->second->participants.end() || !it->second.disconnected ||
+        it->second.grace_generation != generation) {
+      return;  // back (or removed) meanwhile
+    }
+    RemoveParticipant(*r->second, user_id, "disconnected");
+    ReleaseRoomIfEmpty(room_id);
+  });
+  loop_->grace_timers[p.grace_generation] = std::move(timer);
+}
+
+void SignalingHub::RemoveParticipant(Room& room, const std::string& user_id,
+                                     const std::string& reason) {
+  if (room.participants.find(user_id) == room.participants.end()) return;
+  Participant p = DetachParticipant(room, user_id);
   Broadcast(room, "participant-left", {{"userId", user_id}, {"reason", reason}});
   UpdateViewerCount(room);
   if (auto s = sessions_.find(p.session_id); s != sessions_.end() && s->second->room_id == room.id) {

@@ -36,6 +36,10 @@ struct HubOptions {
   std::size_t chat_history = 100;
   // `test-network` (tests only): emulate loss / a rate limit on a participant's downlink.
   bool test_hooks = false;
+  // A participant whose socket drops stays in the room this long (its media keeps flowing);
+  // rejoining within it, with the same role and name, is silent for the others (no
+  // participant-left / participant-joined). 0 = removed at once.
+  int reconnect_grace_ms = 10000;
 };
 
 class SignalingHub {
@@ -101,6 +105,11 @@ class SignalingHub {
   Room& RequireRoom(SessionState& s);
   Participant& RequireParticipant(SessionState& s);
   void RemoveParticipant(Room& room, const std::string& user_id, const std::string& reason);
+  // Closes the participant's transports, tells the others its producers closed and takes
+  // it out of the room, without participant-left (RemoveParticipant adds that).
+  Participant DetachParticipant(Room& room, const std::string& user_id);
+  // The socket of a joined participant dropped: keep it for the grace period, then remove.
+  void StartReconnectGrace(Room& room, Participant& p);
   void ReleaseRoomIfEmpty(const std::string& room_id);
   // `already_told`: a user who got room-closed as the reply to their own request.
   void CloseRoom(Room& room, const std::string& reason, const std::string& already_told = {});
@@ -132,6 +141,8 @@ class SignalingHub {
   std::unordered_map<std::string, std::pair<std::string, std::string>> transports_;
   std::unordered_map<std::string, std::pair<std::string, std::string>> producers_;
   std::unordered_map<std::string, std::pair<std::string, std::string>> consumers_;
+
+  uint64_t next_grace_generation_ = 1;
 
   mutable std::mutex viewers_mutex_;
   std::unordered_map<std::string, int> viewers_;

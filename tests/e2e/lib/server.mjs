@@ -109,8 +109,11 @@ process.on('exit', () => {
 });
 
 export class Server {
-  constructor({ extraArgs = [], webRoot = PAGE_DIST, logLevel = 'info', dataDir, env } = {}) {
+  // reconnectGraceMs: the server's --reconnect-grace-ms. Short by default so that tests of a
+  // dropped socket see participant-left soon; tests of reconnecting set a realistic one.
+  constructor({ extraArgs = [], webRoot = PAGE_DIST, logLevel = 'info', dataDir, env, reconnectGraceMs = 1500 } = {}) {
     this.extraArgs = extraArgs;
+    this.reconnectGraceMs = reconnectGraceMs;
     this.webRoot = webRoot;
     this.logLevel = logLevel;
     this.env = env || {};
@@ -127,6 +130,7 @@ export class Server {
       '--log-level', this.logLevel,
       '--announced-ip', '127.0.0.1',
       '--test-hooks',
+      '--reconnect-grace-ms', String(this.reconnectGraceMs),
       '--rtc-port-min', String(this.rtcPorts.min), '--rtc-port-max', String(this.rtcPorts.max),
       '--rate-limit-auth', '1000', '--rate-limit-api', '100000', '--trust-proxy',
       '--public-url', `http://localhost:${this.port}`];

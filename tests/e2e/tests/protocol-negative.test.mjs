@@ -297,6 +297,31 @@ test('transport creation: the 21st in a minute in one room -> rate_limited with 
   for (const c of [...clients, o]) c.close();
 });
 
+test('a socket that drops and the user is back within the reconnect grace: no participant-left/joined, old producers closed, listed once', async () => {
+  const srv = h.srv;
+  const { host, org, room } = await setupRoom(srv, { plan: 'business' });
+  const guest = await inviteMember(srv, host, org.id, 'host', 'blipper');
+  const a = await joined(host, room.id, 'host', 'stays');
+  const b = await joined(guest, room.id, 'host', 'blips');
+  const B = await fakeProducer(b, room.id);
+  await a.waitFor('new-producer', { producerId: B.producerId });
+  const dropAt = Date.now();
+  b.terminate(); // TCP gone, no close frame
+  // within the server's grace (the harness runs it with 1.5 s): the user rejoins
+  const b2 = await joined(guest, room.id, 'host', 'back');
+  assert.deepEqual(b2.joined.participants.map((p) => p.userId), [host.id], 'the others, without a stale self');
+  // its old producer is closed (the client publishes anew); nobody saw it leave or join
+  await a.waitFor('producer-closed', { producerId: B.producerId });
+  const B2 = await fakeProducer(b2, room.id);
+  await a.waitFor('new-producer', { producerId: B2.producerId });
+  await a.expectNo('participant-left', { userId: guest.id }, 2500);  // past the grace period
+  assert.ok(!a.received.some((m) => m.event === 'participant-joined' && m.data?.userId === guest.id && m.at >= dropAt), 'no participant-joined for the blip');
+  // a fresh look at the roster (this session of the host replaces `a`): the guest is there once
+  const again = await joined(host, room.id, 'host', 'observer');
+  assert.deepEqual(again.joined.participants.map((p) => p.userId), [guest.id], 'listed once');
+  for (const c of [a, b2, again]) c.close();
+});
+
 test('a socket that drops removes its participant: the others get producer-closed and participant-left', async () => {
   const srv = h.srv;
   const { host, org, room } = await setupRoom(srv, { plan: 'business' });
