@@ -1170,6 +1170,27 @@ void SignalingHub::OnSfuNotification(const std::string& event, const Json& data)
     if (r == rooms_.end()) return;
     auto p = r->second->participants.find(user);
     if (p == r->second->participants.end()) return;
+    if (p->second.disconnected) {
+      // In its reconnect grace (a client that lost signaling closes its peer connections):
+      // only that transport goes; the grace decides about the participant.
+      transports_.erase(transport_id);
+      Participant& gone = p->second;
+      if (gone.send_transport == transport_id) {
+        gone.send_transport.clear();
+        for (const auto& [producer_id, info] : gone.producers) {
+          producers_.erase(producer_id);
+          Broadcast(*r->second, "producer-closed", {{"producerId", producer_id}, {"userId", user}});
+        }
+        gone.producers.clear();
+      }
+      if (gone.recv_transport == transport_id) {
+        gone.recv_transport.clear();
+        for (const auto& consumer_id : gone.consumers) consumers_.erase(consumer_id);
+        gone.consumers.clear();
+      }
+      gone.connected_transports.erase(transport_id);
+      return;
+    }
     // ICE consent lost: the participant is gone from the network's point of view.
     log::Info("signaling", "transport closed by the media plane",
               {{"room", room_id}, {"user", user}, {"reason", data.value("reason", "")}});
