@@ -95,6 +95,13 @@ Consumer::Consumer(std::string id, Producer* producer, WebRtcTransport* transpor
       producer_->stream(0).encoding.scalability_mode.temporal_layers > 1) {
     temporal_filter_ = std::make_unique<Vp8TemporalFilter>();
     max_temporal_layer_ = producer_->stream(0).encoding.scalability_mode.temporal_layers - 1;
+    // Simulcast: every stream has its own PictureID and TL0PICIDX space, and Chromium's
+    // VP8 reference finder keeps per-TL0PICIDX state across a key frame: after a switch
+    // into a stream whose TL0PICIDX values it saw recently (from the old stream) with
+    // PictureIDs behind the old ones, it drops the new stream's frames as old until the
+    // next key frame, ~3 s later. So a simulcast consumer rewrites both from the first
+    // packet on (identity until the first switch, continuous after it).
+    temporal_filter_engaged_ = type_ == Type::kSimulcast;
   }
   preferred_spatial_ = static_cast<int>(producer_->StreamCount()) - 1;
   preferred_temporal_ = producer_->StreamCount() > 0
