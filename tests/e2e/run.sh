@@ -5,7 +5,7 @@
 #   tests/e2e/run.sh                       # all tests (tests/*.test.mjs)
 #   tests/e2e/run.sh tests/ice-tcp.test.mjs
 #
-# Environment: TRADINGROOM_BIN (default /work/main/build/src/app/tradingroom),
+# Environment: TRADINGROOM_BIN (default build/src/app/tradingroom of this checkout),
 # TR_CHROMIUM (default /usr/bin/chromium), TR_E2E_TIMEOUT (whole run, seconds, default 600),
 # TR_RECORD_RESULTS=1 (join-latency writes bench/results/join_to_first_frame.json),
 # TR_TRACE=1 (print every signaling message and page console line), TR_KEEP_DATA=1.
@@ -13,7 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-BIN=${TRADINGROOM_BIN:-/work/main/build/src/app/tradingroom}
+REPO=$(cd ../.. && pwd)
+BIN=${TRADINGROOM_BIN:-$REPO/build/src/app/tradingroom}
 CHROMIUM=${TR_CHROMIUM:-/usr/bin/chromium}
 TIMEOUT=${TR_E2E_TIMEOUT:-600}
 

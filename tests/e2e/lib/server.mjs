@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const E2E_DIR = path.resolve(HERE, '..');
 export const PAGE_DIST = path.join(E2E_DIR, 'page-dist');
-export const BIN = process.env.TRADINGROOM_BIN || '/work/main/build/src/app/tradingroom';
+export const BIN = process.env.TRADINGROOM_BIN || path.resolve(E2E_DIR, '..', '..', 'build', 'src', 'app', 'tradingroom');
 
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
