@@ -574,6 +574,24 @@ SignalingHub::Participant SignalingHub::DetachParticipant(Room& room, const std:
   return p;
 }
 
+void SignalingHub::DetachTransport(Room& room, Participant& p, const std::string& transport_id) {
+  transports_.erase(transport_id);
+  p.connected_transports.erase(transport_id);
+  if (p.send_transport == transport_id) {
+    p.send_transport.clear();
+    for (const auto& [producer_id, info] : p.producers) {
+      producers_.erase(producer_id);
+      Broadcast(room, "producer-closed", {{"producerId", producer_id}, {"userId", p.user_id}});
+    }
+    p.producers.clear();
+  }
+  if (p.recv_transport == transport_id) {
+    p.recv_transport.clear();
+    for (const auto& consumer_id : p.consumers) consumers_.erase(consumer_id);
+    p.consumers.clear();
+  }
+}
+
 void SignalingHub::StartReconnectGrace(Room& room, Participant& p) {
   p.session_id = 0;
   p.disconnected = true;
@@ -1170,25 +1188,12 @@ void SignalingHub::OnSfuNotification(const std::string& event, const Json& data)
     if (r == rooms_.end()) return;
     auto p = r->second->participants.find(user);
     if (p == r->second->participants.end()) return;
-    if (p->second.disconnected) {
-      // In its reconnect grace (a client that lost signaling closes its peer connections):
-      // only that transport goes; the grace decides about the participant.
-      transports_.erase(transport_id);
-      Participant& gone = p->second;
-      if (gone.send_transport == transport_id) {
-        gone.send_transport.clear();
-        for (const auto& [producer_id, info] : gone.producers) {
-          producers_.erase(producer_id);
-          Broadcast(*r->second, "producer-closed", {{"producerId", producer_id}, {"userId", user}});
-        }
-        gone.producers.clear();
-      }
-      if (gone.recv_transport == transport_id) {
-        gone.recv_transport.clear();
-        for (const auto& consumer_id : gone.consumers) consumers_.erase(consumer_id);
-        gone.consumers.clear();
-      }
-      gone.connected_transports.erase(transport_id);
+    const std::string reason = data.value("reason", "transport_closed");
+    if (p->second.disconnected || reason == "dtls_closed") {
+      // The client closed its peer connection (DTLS close_notify: e.g. it is reconnecting,
+      // its socket may not have dropped yet on our side), or the participant is in its
+      // reconnect grace: only that transport goes.
+      DetachTransport(*r->second, p->second, transport_id);
       return;
     }
     // ICE consent lost: the participant is gone from the network's point of view.
@@ -1196,7 +1201,7 @@ void SignalingHub::OnSfuNotification(const std::string& event, const Json& data)
               {{"room", room_id}, {"user", user}, {"reason", data.value("reason", "")}});
     uint64_t sid = p->second.session_id;
     Send(sid, "removed", {{"roomId", room_id}, {"by", "media"}});
-    RemoveParticipant(*r->second, user, data.value("reason", "transport_closed"));
+    RemoveParticipant(*r->second, user, reason);
     ReleaseRoomIfEmpty(room_id);
   } else if (event == "consumer.layersChanged") {
     std::string consumer_id = data.value("consumerId", "");

@@ -108,6 +108,9 @@ class SignalingHub {
   // Closes the participant's transports, tells the others its producers closed and takes
   // it out of the room, without participant-left (RemoveParticipant adds that).
   Participant DetachParticipant(Room& room, const std::string& user_id);
+  // One transport of the participant closed in the SFU: forget it (and, for the send
+  // transport, tell the others its producers closed); the participant stays.
+  void DetachTransport(Room& room, Participant& p, const std::string& transport_id);
   // The socket of a joined participant dropped: keep it for the grace period, then remove.
   void StartReconnectGrace(Room& room, Participant& p);
   void ReleaseRoomIfEmpty(const std::string& room_id);
