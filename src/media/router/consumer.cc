@@ -103,7 +103,12 @@ Consumer::Consumer(std::string id, Producer* producer, WebRtcTransport* transpor
     // packet on (identity until the first switch, continuous after it).
     temporal_filter_engaged_ = type_ == Type::kSimulcast;
   }
-  preferred_spatial_ = static_cast<int>(producer_->StreamCount()) - 1;
+  if (video_ && type_ == Type::kSvc && producer_->stream(0).codec == RtpCodec::kVp9) {
+    svc_filter_ = std::make_unique<Vp9SvcFilter>();
+    svc_spatial_layers_ = std::clamp(producer_->stream(0).encoding.scalability_mode.spatial_layers,
+                                     1, Vp9SvcFilter::kMaxLayer + 1);
+  }
+  preferred_spatial_ = MaxSpatialLayer();
   preferred_temporal_ = producer_->StreamCount() > 0
                             ? producer_->stream(0).encoding.scalability_mode.temporal_layers - 1
                             : 0;
@@ -120,6 +125,26 @@ std::string_view Consumer::TypeName(Type type) {
       return "svc";
   }
   return "simple";
+}
+
+int Consumer::MaxSpatialLayer() const {
+  return svc_filter_ ? svc_spatial_layers_ - 1 : static_cast<int>(producer_->StreamCount()) - 1;
+}
+
+int Consumer::SvcSpatialTarget() const {
+  return std::min(effective_spatial_ceiling(), svc_spatial_layers_ - 1);
+}
+
+bool Consumer::WaitingForSvcKeyPicture() const {
+  return svc_filter_ && svc_filter_->current_spatial() >= 0 &&
+         SvcSpatialTarget() > svc_filter_->current_spatial();
+}
+
+void Consumer::OnSvcCeilingChanged(int64_t now_ms) {
+  // As a simulcast switch does: ask at once, Tick() retries while still waiting.
+  if (WaitingForSvcKeyPicture() && !paused_ && !producer_paused_ && !sync_required_) {
+    RequestKeyFrame(now_ms);
+  }
 }
 
 uint32_t Consumer::ClockRate() const {
@@ -163,14 +188,17 @@ void Consumer::SetProducerPaused(bool paused, int64_t now_ms) {
 }
 
 std::pair<int, int> Consumer::SetPreferredLayers(int spatial, int temporal, int64_t now_ms) {
-  const int max_spatial = static_cast<int>(producer_->StreamCount()) - 1;
-  preferred_spatial_ = std::clamp(spatial, 0, std::max(max_spatial, 0));
+  const int previous_target = svc_filter_ ? SvcSpatialTarget() : 0;
+  preferred_spatial_ = std::clamp(spatial, 0, std::max(MaxSpatialLayer(), 0));
   const int max_temporal =
       producer_->StreamCount() > 0 ? producer_->stream(0).encoding.scalability_mode.temporal_layers - 1
                                    : 0;
   preferred_temporal_ = std::clamp(temporal, 0, std::max(max_temporal, 0));
   if (type_ == Type::kSimulcast) {
     SelectTargetLayer(now_ms);
+  }
+  if (svc_filter_ && SvcSpatialTarget() > previous_target) {
+    OnSvcCeilingChanged(now_ms);
   }
   return {preferred_spatial_, preferred_temporal_};
 }
@@ -179,16 +207,23 @@ void Consumer::SetLayerLimit(int spatial, int temporal, int64_t now_ms) {
   if (spatial == limit_spatial_ && temporal == limit_temporal_) {
     return;
   }
+  const int previous_target = svc_filter_ ? SvcSpatialTarget() : 0;
   limit_spatial_ = std::max(spatial, 0);
   limit_temporal_ = std::max(temporal, 0);
   if (type_ == Type::kSimulcast) {
     SelectTargetLayer(now_ms);
+  }
+  if (svc_filter_ && SvcSpatialTarget() > previous_target) {
+    OnSvcCeilingChanged(now_ms);
   }
 }
 
 int Consumer::current_temporal_layer() const {
   if (temporal_filter_engaged_ && temporal_filter_->current_tid() >= 0) {
     return temporal_filter_->current_tid();
+  }
+  if (svc_filter_ && svc_filter_->current_temporal() >= 0) {
+    return svc_filter_->current_temporal();
   }
   return effective_temporal_ceiling();
 }
@@ -238,8 +273,9 @@ void Consumer::Tick(int64_t now_ms) {
   if (type_ == Type::kSimulcast) {
     SelectTargetLayer(now_ms);
   }
-  const bool waiting =
-      sync_required_ || (type_ == Type::kSimulcast && current_layer_ != target_layer_);
+  const bool waiting = sync_required_ ||
+                       (type_ == Type::kSimulcast && current_layer_ != target_layer_) ||
+                       WaitingForSvcKeyPicture();
   if (video_ && waiting && !paused_ && !producer_paused_ &&
       now_ms - last_key_frame_request_ms_ >= options_.key_frame_retry_ms) {
     RequestKeyFrame(now_ms);
@@ -298,6 +334,9 @@ void Consumer::Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms) 
     current_layer_ = static_cast<int>(layer);
     layers_changed_ = true;
   }
+  if (svc_filter_) {
+    svc_filter_->Reset();  // this key picture starts the layers afresh
+  }
   max_in_seq_ = in_seq;
   sync_in_seq_ = in_seq;
   sync_required_ = false;
@@ -354,6 +393,9 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
       return false;
     }
   }
+  if (svc_filter_ && !ApplySvcFilter(packet, in_seq)) {
+    return false;
+  }
   const bool modified = RewriteExtensions(packet, now_ms);
   const uint16_t out_seq = static_cast<uint16_t>(in_seq + seq_offset_);
   const uint32_t out_ts = packet.Timestamp() + ts_offset_;
@@ -378,6 +420,7 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
     if (sent_history_) {
       SentPacket& sent = sent_history_[out_seq & (kSentHistorySize - 1)];
       sent = SentPacket{-1, ts_offset_, out_seq, in_seq, static_cast<uint8_t>(layer), true};
+      sent.marker = packet.Marker();
       if (temporal_filter_engaged_) {
         if (const auto d = Vp8PayloadDescriptor::Parse(packet.Payload()); d && d->has_picture_id) {
           sent.has_vp8_ids = true;
@@ -391,6 +434,22 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
     std::memcpy(packet.Payload().data(), saved_descriptor.data(), saved_descriptor_size);
   }
   return modified;
+}
+
+bool Consumer::ApplySvcFilter(RtpPacket& packet, uint16_t in_seq) {
+  const Vp9SvcFilter::Result r =
+      svc_filter_->Process(packet.Payload(), packet.Timestamp(), packet.Marker(),
+                           SvcSpatialTarget(), effective_temporal_ceiling());
+  if (!r.forward) {
+    ++svc_drops_;
+    if (in_seq == max_in_seq_) {
+      --seq_offset_;  // the next forwarded packet takes this number
+    }
+    return false;
+  }
+  // The producer restores the fixed header (marker included) for the next consumer.
+  packet.SetMarker(r.marker);
+  return true;
 }
 
 bool Consumer::RewriteExtensions(RtpPacket& packet, int64_t now_ms) {
@@ -442,7 +501,11 @@ bool Consumer::RetransmitPacket(uint16_t seq, int64_t now_ms) {
   SentPacket& sent = sent_history_[seq & (kSentHistorySize - 1)];
   if (!sent.valid || sent.out_seq != seq) {
     ++retransmissions_missed_;
-    OnUnrecoverableLoss(now_ms);
+    // Overwritten by a newer packet: ours, but long gone. Never sent (a gap in what we
+    // forwarded): lost on the host's uplink, and our NACK to the host may still repair it.
+    if (sent.valid && SeqNumIsNewer(sent.out_seq, seq)) {
+      OnUnrecoverableLoss(now_ms);
+    }
     return false;
   }
   const int64_t interval =
@@ -465,6 +528,7 @@ bool Consumer::RetransmitPacket(uint16_t seq, int64_t now_ms) {
     ++retransmissions_missed_;
     return false;
   }
+  packet.SetMarker(sent.marker);
   if (sent.has_vp8_ids) {
     Vp8PayloadDescriptor::RewritePictureId(packet.Payload(), sent.picture_id);
     Vp8PayloadDescriptor::RewriteTl0PicIdx(packet.Payload(), sent.tl0_pic_idx);
@@ -594,14 +658,17 @@ Json Consumer::StatsJson(int64_t now_ms) const {
             {"fractionLost", fraction_lost_},
             {"packetsLost", packets_lost_},
             {"jitter", jitter_},
-            {"currentLayer", current_layer_},
-            {"targetLayer", target_layer_},
+            {"currentLayer", current_layer()},
+            {"targetLayer", svc_filter_ ? SvcSpatialTarget() : target_layer_},
             {"currentTemporalLayer", current_temporal_layer()},
             {"preferredLayers", {{"spatialLayer", preferred_spatial_},
                                  {"temporalLayer", preferred_temporal_}}},
             {"temporalDrops", temporal_drops_},
             {"bitrate", static_cast<int64_t>(bytes_rate_.PerSecond(now_ms) * 8)},
             {"layerSwitches", layer_switches_}};
+  if (svc_filter_) {
+    j["svcDrops"] = svc_drops_;
+  }
   if (rtt_ms_) {
     j["roundTripTime"] = *rtt_ms_;
   }

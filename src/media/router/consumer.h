@@ -19,7 +19,11 @@
 // Video consumers start (and restart after resume / layer switch) only on a key frame,
 // which they request from the producer. Simulcast consumers forward one spatial layer:
 // the preferred one (default: the highest) if it is active, else the closest active one;
-// switching happens on a key frame of the target layer.
+// switching happens on a key frame of the target layer. VP9 SVC consumers (one stream with
+// spatial and temporal layers, e.g. "L3T3_KEY") forward the layers up to the same ceiling
+// through a Vp9SvcFilter: going down takes effect at the next picture, going up a spatial
+// layer waits for a key picture (requested from the producer), and the marker bit moves to
+// the end of the highest spatial layer sent.
 //
 // Threading: the router's worker thread. Packet path methods never allocate/throw/lock.
 #include <algorithm>
@@ -37,6 +41,7 @@
 #include "media/rtcp/report_block.h"
 #include "media/router/rate_counter.h"
 #include "media/rtp/codecs/vp8_temporal_filter.h"
+#include "media/rtp/codecs/vp9_svc_filter.h"
 #include "media/rtp/rtp_packet.h"
 
 namespace tr::media {
@@ -83,7 +88,7 @@ class Consumer {
   int preferred_spatial_layer() const { return preferred_spatial_; }
   int effective_spatial_ceiling() const { return std::min(preferred_spatial_, limit_spatial_); }
   int effective_temporal_ceiling() const { return std::min(preferred_temporal_, limit_temporal_); }
-  // Forwarded temporal layer (VP8 temporal scalability; else the preferred one).
+  // Forwarded temporal layer (VP8 temporal scalability, VP9 SVC; else the preferred one).
   int current_temporal_layer() const;
   // Negotiated extension ids (router ids; 0 = not negotiated), for padding probes.
   uint8_t mid_extension_id() const { return mid_id_; }
@@ -91,18 +96,25 @@ class Consumer {
   uint8_t abs_send_time_extension_id() const { return abs_send_time_id_; }
   bool is_video() const { return video_; }
   bool has_temporal_filter() const { return temporal_filter_ != nullptr; }
+  bool has_svc_filter() const { return svc_filter_ != nullptr; }
   void RequestKeyFrame(int64_t now_ms);
   // Periodic (~100 ms): simulcast layer selection, key-frame retries.
   void Tick(int64_t now_ms);
-  // True once when the forwarded spatial layer changed since the last call.
+  // True once when the forwarded layers changed since the last call.
   bool TakeLayersChanged() {
+    const int spatial = current_layer();
     const int temporal = current_temporal_layer();
-    const bool changed = layers_changed_ || temporal != reported_temporal_;
+    const bool changed =
+        layers_changed_ || spatial != reported_spatial_ || temporal != reported_temporal_;
     layers_changed_ = false;
+    reported_spatial_ = spatial;
     reported_temporal_ = temporal;
     return changed;
   }
-  int current_layer() const { return current_layer_; }
+  // Forwarded spatial layer: the simulcast stream, or the VP9 SVC spatial layer (-1 = none).
+  int current_layer() const {
+    return svc_filter_ ? svc_filter_->current_spatial() : current_layer_;
+  }
   int target_layer() const { return target_layer_; }
   int preferred_temporal_layer() const { return preferred_temporal_; }
 
@@ -121,9 +133,10 @@ class Consumer {
   void ReceiveNack(const GenericNack& nack, int64_t now_ms);
   // Retransmits our outgoing sequence number `seq` (RTX when negotiated). False when it is
   // unknown, no longer stored, from before the last sync point, or was resent within the
-  // last RTT. A packet that is unknown or no longer stored can never reach the viewer, so
-  // its decoder is stuck until the next key frame: one is requested at once (at most once
-  // a second), not after the seconds a browser waits before asking itself.
+  // last RTT. A packet we sent that is no longer stored can never reach the viewer, so its
+  // decoder is stuck until the next key frame: one is requested at once (at most once a
+  // second), not after the seconds a browser waits before asking itself. (A packet we never
+  // sent was lost upstream; the host's repair may still come, so no key frame for that.)
   bool RetransmitPacket(uint16_t seq, int64_t now_ms);
   uint32_t rtx_ssrc() const { return rtx_ssrc_; }
   uint64_t retransmissions_sent() const { return retransmissions_sent_; }
@@ -135,12 +148,23 @@ class Consumer {
  private:
   void OnUnrecoverableLoss(int64_t now_ms);
   void Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms);
+  // VP9 SVC: false when the packet is above the forwarded layers (its sequence number is
+  // taken out of ours); else sets the marker bit it must carry.
+  bool ApplySvcFilter(RtpPacket& packet, uint16_t in_seq);
   // Per-consumer header extension rewrite of a router-form packet (blocked ids cleared,
   // MID, transport-wide sequence number, abs-send-time). True if it changed the extension
   // block in a way other consumers must not see.
   bool RewriteExtensions(RtpPacket& packet, int64_t now_ms);
   void SelectTargetLayer(int64_t now_ms);
   uint32_t ClockRate() const;
+  // Highest spatial layer the producer has (simulcast streams or SVC spatial layers).
+  int MaxSpatialLayer() const;
+  // VP9 SVC: spatial layer to forward (the ceiling, within the producer's layers), and
+  // whether reaching it waits for a key picture.
+  int SvcSpatialTarget() const;
+  bool WaitingForSvcKeyPicture() const;
+  // VP9 SVC: a layer ceiling changed; going up needs a key picture.
+  void OnSvcCeilingChanged(int64_t now_ms);
 
   const std::string id_;
   Producer* const producer_;
@@ -167,6 +191,7 @@ class Consumer {
   int preferred_temporal_ = 0;
   int limit_spatial_ = 1 << 20;  // from the bandwidth allocation
   int limit_temporal_ = 1 << 20;
+  int reported_spatial_ = -1;
   int reported_temporal_ = -1;
   // VP8 with temporal layers (L1T2/L1T3): drops frames above the temporal ceiling and keeps
   // picture ids continuous. Null for other codecs / a single temporal layer.
@@ -176,6 +201,11 @@ class Consumer {
   bool temporal_filter_engaged_ = false;
   int max_temporal_layer_ = 0;
   uint64_t temporal_drops_ = 0;
+  // VP9 SVC (producer type svc, VP9): drops packets above the spatial / temporal ceiling
+  // and sets the marker bit on the end of the highest spatial layer forwarded.
+  std::unique_ptr<Vp9SvcFilter> svc_filter_;
+  int svc_spatial_layers_ = 1;
+  uint64_t svc_drops_ = 0;
   int current_layer_ = -1;  // stream being forwarded (-1 = none yet)
   int target_layer_ = 0;
   bool layers_changed_ = false;
@@ -205,6 +235,7 @@ class Consumer {
     uint16_t in_seq = 0;
     uint8_t layer = 0;
     bool valid = false;
+    bool marker = false;  // as sent (a VP9 SVC consumer moves it)
     // VP8 with the temporal filter: the picture id / TL0PICIDX this packet went out with,
     // written again into the stored original when it is retransmitted (the filter's
     // mapping may belong to another stream by then).

@@ -35,8 +35,40 @@ LayerDemand::Kind KindOf(const Consumer& c) {
                                             : LayerDemand::Kind::kCamera;
 }
 
+// A VP9 SVC consumer: per (spatial, temporal) layer of the one stream. In k-SVC a viewer
+// of spatial layer s receives layers 0..s, so its cost is cumulative over spatial layers.
+// A spatial layer above the base the producer is not sending now is inactive.
+LayerDemand SvcDemandOf(const Consumer& c, int64_t now_ms) {
+  LayerDemand d;
+  d.kind = KindOf(c);
+  const Producer::Stream& stream = c.producer()->stream(0);
+  const auto& mode = stream.encoding.scalability_mode;
+  constexpr int kSpatial = std::min(LayerBitrateMeter::kMaxSpatialLayers, LayerDemand::kMaxSpatial);
+  constexpr int kTemporal =
+      std::min(LayerBitrateMeter::kMaxTemporalLayers, LayerDemand::kMaxTemporal);
+  d.spatial_layers = std::clamp(mode.spatial_layers, 1, kSpatial);
+  d.temporal_layers = std::clamp(mode.temporal_layers, 1, kTemporal);
+  const int all_t = LayerBitrateMeter::kMaxTemporalLayers - 1;
+  for (int s = 0; s < d.spatial_layers; ++s) {
+    const auto si = static_cast<std::size_t>(s);
+    d.active[si] =
+        s == 0 || stream.bitrate.Bps(s, all_t, now_ms) > stream.bitrate.Bps(s - 1, all_t, now_ms);
+    for (int t = 0; t < d.temporal_layers; ++t) {
+      d.bps[si][static_cast<std::size_t>(t)] = stream.bitrate.Bps(s, t, now_ms);
+    }
+  }
+  d.max_spatial = c.preferred_spatial_layer();
+  d.max_temporal = c.preferred_temporal_layer();
+  d.current_spatial = c.current_layer();
+  d.current_temporal = c.current_temporal_layer();
+  return d;
+}
+
 // What `c` could receive: per stream and temporal layer, from the producer's meters.
 LayerDemand DemandOf(const Consumer& c, int64_t now_ms) {
+  if (c.has_svc_filter()) {
+    return SvcDemandOf(c, now_ms);
+  }
   LayerDemand d;
   d.kind = KindOf(c);
   const Producer& p = *c.producer();

@@ -268,7 +268,7 @@ bool Producer::Forward(std::size_t index, RtpPacket& packet, int64_t now_ms) {
   } else {
     const CodecPayloadInfo info = InspectPayload(s.codec, packet.Payload());
     key_frame = info.is_key_frame;
-    s.bitrate.Add(packet.Size(), info.temporal_layer, now_ms);
+    s.bitrate.Add(packet.Size(), info.spatial_layer, info.temporal_layer, now_ms);
     if (!s.has_frame_timestamp || packet.Timestamp() != s.last_frame_timestamp) {
       s.frames.Add(1, now_ms);
       s.last_frame_timestamp = packet.Timestamp();
@@ -464,6 +464,16 @@ Json Producer::StatsJson(int64_t now_ms) const {
                {s.bitrate.Bps(0, now_ms), s.bitrate.Bps(1, now_ms), s.bitrate.Bps(2, now_ms)}}};
     if (setup_.kind == ortc::MediaKind::kVideo) {
       j["frameRate"] = s.frames.PerSecond(now_ms);
+    }
+    if (setup_.type == ortc::ProducerType::kSvc) {
+      // What a viewer of spatial layer s receives (layers 0..s, every temporal layer).
+      Json spatial = Json::array();
+      for (int sl = 0; sl < s.encoding.scalability_mode.spatial_layers &&
+                       sl < LayerBitrateMeter::kMaxSpatialLayers;
+           ++sl) {
+        spatial.push_back(s.bitrate.Bps(sl, LayerBitrateMeter::kMaxTemporalLayers - 1, now_ms));
+      }
+      j["spatialLayerBitrates"] = std::move(spatial);
     }
     if (s.encoding.rid) {
       j["rid"] = *s.encoding.rid;

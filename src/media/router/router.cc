@@ -695,7 +695,8 @@ void Router::OnTick() {
   for (auto& [id, c] : consumers_) {
     c->Tick(now);
     if (c->TakeLayersChanged() &&
-        (c->type() == Consumer::Type::kSimulcast || c->has_temporal_filter())) {
+        (c->type() == Consumer::Type::kSimulcast || c->has_temporal_filter() ||
+         c->has_svc_filter())) {
       notify_("consumer.layersChanged", {{"routerId", id_},
                                          {"consumerId", id},
                                          {"spatialLayer", c->current_layer()},

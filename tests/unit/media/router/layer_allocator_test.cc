@@ -164,6 +164,28 @@ TEST(LayerBitrateMeter, MeasuresPerTemporalLayerOverTwoSeconds) {
   EXPECT_EQ(meter.Bps(2, now + 2100), 0);
 }
 
+TEST(LayerBitrateMeter, SvcCostIsCumulativeOverSpatialLayers) {
+  LayerBitrateMeter meter;
+  // 2 s of 25 pictures/s (TIDs 0,2,1,2), each with SID 0/1/2 frames of 250/500/1000 bytes:
+  // 50, 100 and 200 kbps per spatial layer.
+  const int tids[4] = {0, 2, 1, 2};
+  for (int i = 0; i < 50; ++i) {
+    for (int sid = 0; sid < 3; ++sid) {
+      meter.Add(250u << sid, sid, tids[i % 4], 1000 + i * 40);
+    }
+  }
+  const int64_t now = 1000 + 50 * 40;
+  EXPECT_NEAR(meter.Bps(0, 2, now), 50'000, 6'000);
+  EXPECT_NEAR(meter.Bps(1, 2, now), 150'000, 16'000);
+  EXPECT_NEAR(meter.Bps(2, 2, now), 350'000, 36'000);
+  EXPECT_NEAR(meter.Bps(2, 0, now), 87'500, 10'000);  // a quarter of the pictures are TL0
+  EXPECT_EQ(meter.Bps(2, now), meter.Bps(3, 2, now));  // every spatial layer
+  // Simulcast / single-layer streams use spatial layer 0 only.
+  LayerBitrateMeter single;
+  single.Add(1000, 1, 0);
+  EXPECT_EQ(single.Bps(0, 1, 100), single.Bps(1, 100));
+}
+
 TEST(RateCounter, EventsPerSecondOverTheLastSecond) {
   RateCounter frames;
   EXPECT_EQ(frames.PerSecond(0), 0);

@@ -31,6 +31,7 @@
 #include "media/rtcp/sender_report.h"
 #include "media/rtp/rtp_header_extensions.h"
 #include "media/rtp/codecs/codec_payload.h"
+#include "media/rtp/codecs/vp9.h"
 #include "media/rtp/rtp_packet.h"
 #include "media/rtp/rtx.h"
 #include "rtp_test_packets.h"
@@ -408,23 +409,32 @@ TEST_F(SfuTest, NackThatCannotBeAnsweredAsksTheHostForAKeyFrameAtOnce) {
                                   {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
   const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
   ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 5; }, 5000));
-  Pump(s.sender.get(), [] { return false; }, 700);  // past the start-up request's window
-  auto last = Take(v).back();
-  const uint16_t never_sent = static_cast<uint16_t>(RtpPacket::Parse(last)->SequenceNumber() + 600);
-  const int plis_before = s.sender->plis_received();
-  for (int i = 0; i < 5; ++i) {  // asked again and again: still one request per second
+  auto first = Take(v).front();
+  const uint16_t sent_early = RtpPacket::Parse(first)->SequenceNumber();
+  auto nack = [&](uint16_t seq) {
     uint8_t buf[64];
-    const uint16_t lost[] = {never_sent};
+    const uint16_t lost[] = {seq};
     const std::size_t n = GenericNack::Build(buf, 0x12345678, ssrc, lost);
     ASSERT_GT(n, 0u);
     v->SendRtcp(std::span<const uint8_t>(buf, n));
+  };
+  // A gap we never sent (lost on the host's uplink): the host's repair may still come.
+  const int plis_before = s.sender->plis_received();
+  nack(static_cast<uint16_t>(sent_early + 3000));
+  Pump(s.sender.get(), [] { return false; }, 300);
+  EXPECT_EQ(s.sender->plis_received(), plis_before);
+  // A packet we sent that the retransmission buffer no longer holds (older than 2 s).
+  Pump(s.sender.get(), [] { return false; }, 2200);
+  const int plis_mid = s.sender->plis_received();
+  for (int i = 0; i < 5; ++i) {  // asked again and again: still one request per second
+    nack(sent_early);
     Pump(s.sender.get(), [] { return false; }, 20);
   }
-  ASSERT_TRUE(Pump(s.sender.get(), [&] { return s.sender->plis_received() > plis_before; }, 1000));
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return s.sender->plis_received() > plis_mid; }, 1000));
   Pump(s.sender.get(), [] { return false; }, 200);
-  EXPECT_EQ(s.sender->plis_received() - plis_before, 1);
+  EXPECT_EQ(s.sender->plis_received() - plis_mid, 1);
   const Json st = Ok("router.stats", {{"routerId", s.router}})["consumers"][0];
-  EXPECT_EQ(st["retransmissionsMissed"], 5) << st.dump();
+  EXPECT_EQ(st["retransmissionsMissed"], 6) << st.dump();
   EXPECT_EQ(st["keyFramesForLoss"], 1) << st.dump();
 }
 
@@ -588,6 +598,190 @@ TEST_F(SfuTest, NacksFromBeforeALayerSwitchAreNotAnswered) {
   const Json st = consumer_stats();
   EXPECT_EQ(st["retransmissionsSkipped"], 1) << st.dump();
   EXPECT_EQ(st["retransmittedPackets"], 1) << st.dump();
+}
+
+// ---- VP9 SVC ----
+
+// One received packet of a VP9 SVC consumer (RTX packets excluded).
+struct SvcPacket {
+  uint16_t seq = 0;
+  uint32_t ts = 0;
+  bool marker = false;
+  Vp9PayloadDescriptor vp9;
+};
+
+std::vector<SvcPacket> ParseSvc(const std::vector<std::vector<uint8_t>>& packets, uint32_t ssrc) {
+  std::vector<SvcPacket> out;
+  for (auto bytes : packets) {
+    auto p = RtpPacket::Parse(bytes);
+    if (!p || p->Ssrc() != ssrc) continue;
+    const auto d = Vp9PayloadDescriptor::Parse(p->Payload());
+    EXPECT_TRUE(d && d->has_layer_indices);
+    if (!d) continue;
+    out.push_back(SvcPacket{p->SequenceNumber(), p->Timestamp(), p->Marker(), *d});
+  }
+  return out;
+}
+
+int MaxSid(const std::vector<SvcPacket>& packets) {
+  int top = -1;
+  for (const auto& p : packets) top = std::max(top, static_cast<int>(p.vp9.spatial_id));
+  return top;
+}
+
+TEST_F(SfuTest, SvcConsumerForwardsUpToThePreferredSpatialLayer) {
+  StartSfu();
+  Pub s;
+  s.router = CreateRouter();
+  s.sender_client = Connect(s.router, &s.send_transport);
+  s.sender = std::make_unique<FakeVideoSender>(s.sender_client, "0", OneLayer());
+  s.sender->UseVp9Svc(3, 3);
+  s.producer = Ok("producer.create", {{"routerId", s.router},
+                                      {"transportId", s.send_transport},
+                                      {"kind", "video"},
+                                      {"rtpParameters", s.sender->RtpParameters()}})["producerId"];
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  EXPECT_EQ(c["type"], "svc");
+  EXPECT_EQ(c["rtpParameters"]["encodings"][0]["scalabilityMode"], "L3T3_KEY");
+  const std::string cid = c["consumerId"];
+  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  auto consumer_stats = [&] {
+    return Ok("router.stats", {{"routerId", s.router}})["consumers"][0];
+  };
+  std::vector<SvcPacket> received;  // everything, for sequence continuity
+
+  // Default: every layer, the marker only on the end of the top one.
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 60; }, 5000));
+  auto whole = ParseSvc(Take(v), ssrc);
+  ASSERT_FALSE(whole.empty());
+  EXPECT_TRUE(whole.front().vp9.is_key_frame);
+  EXPECT_EQ(MaxSid(whole), 2);
+  for (const auto& p : whole) {
+    EXPECT_EQ(p.marker, p.vp9.end_of_frame && p.vp9.spatial_id == 2) << p.seq;
+  }
+  received.insert(received.end(), whole.begin(), whole.end());
+  Json n;
+  ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged",
+                             [](const Json& d) { return d["spatialLayer"] == 2; }, 2000, &n));
+  EXPECT_EQ(n["temporalLayer"], 2);
+
+  // Spatial 0: from the next picture on only SID 0, each of its ends marked.
+  Json reply = Ok("consumer.setPreferredLayers",
+                  {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", 0}});
+  EXPECT_EQ(reply["spatialLayer"], 0);
+  Pump(s.sender.get(), [] { return false; }, 150);  // the picture in flight
+  auto transition = ParseSvc(Take(v), ssrc);
+  received.insert(received.end(), transition.begin(), transition.end());
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 30; }, 5000));
+  auto base = ParseSvc(Take(v), ssrc);
+  EXPECT_EQ(MaxSid(base), 0);
+  for (const auto& p : base) {
+    EXPECT_EQ(p.marker, p.vp9.end_of_frame) << p.seq;
+  }
+  received.insert(received.end(), base.begin(), base.end());
+  ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged",
+                             [](const Json& d) { return d["spatialLayer"] == 0; }, 2000));
+  Json st = consumer_stats();
+  EXPECT_EQ(st["currentLayer"], 0);
+  EXPECT_EQ(st["currentTemporalLayer"], 2);
+  EXPECT_GT(st["svcDrops"].get<int>(), 0);
+
+  // Back to 2: waits for a key picture, which the SFU asks the host for.
+  const int plis = s.sender->plis_received();
+  const int keys = s.sender->layers()[0].key_frames_sent;
+  Ok("consumer.setPreferredLayers",
+     {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", 2}});
+  std::vector<SvcPacket> up;
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] {
+                     auto more = ParseSvc(Take(v), ssrc);
+                     up.insert(up.end(), more.begin(), more.end());
+                     return MaxSid(up) == 2 && up.size() >= 60;
+                   },
+                   5000));
+  EXPECT_GT(s.sender->plis_received(), plis);
+  EXPECT_GT(s.sender->layers()[0].key_frames_sent, keys);
+  // The first upper-layer packet belongs to a key picture: from that picture on everything.
+  const auto first_upper = std::find_if(up.begin(), up.end(),
+                                        [](const SvcPacket& p) { return p.vp9.spatial_id > 0; });
+  ASSERT_NE(first_upper, up.end());
+  EXPECT_FALSE(first_upper->vp9.inter_picture_predicted);
+  const uint32_t key_ts = first_upper->ts;
+  bool key_seen = false;
+  for (const auto& p : up) {
+    const bool upper = p.ts == key_ts || TimestampIsNewer(p.ts, key_ts);
+    if (p.ts == key_ts && !key_seen) {
+      key_seen = true;
+      EXPECT_TRUE(p.vp9.is_key_frame);  // its base layer starts it
+    }
+    if (upper) {
+      EXPECT_EQ(p.marker, p.vp9.end_of_frame && p.vp9.spatial_id == 2) << p.seq;
+    } else {
+      EXPECT_EQ(p.vp9.spatial_id, 0);
+      EXPECT_EQ(p.marker, p.vp9.end_of_frame) << p.seq;
+    }
+  }
+  received.insert(received.end(), up.begin(), up.end());
+  ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged",
+                             [](const Json& d) { return d["spatialLayer"] == 2; }, 2000));
+
+  // One continuous sequence number space across the drops.
+  for (std::size_t i = 1; i < received.size(); ++i) {
+    EXPECT_EQ(received[i].seq, static_cast<uint16_t>(received[i - 1].seq + 1)) << i;
+  }
+}
+
+TEST_F(SfuTest, SvcRetransmissionCarriesTheMarkerItWasSentWith) {
+  StartSfu();
+  Pub s;
+  s.router = CreateRouter();
+  s.sender_client = Connect(s.router, &s.send_transport);
+  s.sender = std::make_unique<FakeVideoSender>(s.sender_client, "0", OneLayer());
+  s.sender->UseVp9Svc(3, 3);
+  s.producer = Ok("producer.create", {{"routerId", s.router},
+                                      {"transportId", s.send_transport},
+                                      {"kind", "video"},
+                                      {"rtpParameters", s.sender->RtpParameters()}})["producerId"];
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const std::string cid = c["consumerId"];
+  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  const uint8_t pt = c["rtpParameters"]["codecs"][0]["payloadType"];
+  const uint32_t rtx_ssrc = c["rtpParameters"]["encodings"][0]["rtx"]["ssrc"];
+  Ok("consumer.setPreferredLayers",
+     {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", 0}});
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 20; }, 5000));
+  const auto base = ParseSvc(Take(v), ssrc);
+  ASSERT_EQ(MaxSid(base), 0);
+  std::optional<uint16_t> nacked;
+  for (const auto& p : base) {
+    if (p.marker) nacked = p.seq;
+  }
+  ASSERT_TRUE(nacked);
+  uint8_t buf[64];
+  const uint16_t lost[] = {*nacked};
+  const std::size_t size = GenericNack::Build(buf, 0x12345678, ssrc, lost);
+  v->SendRtcp(std::span<const uint8_t>(buf, size));
+  std::optional<std::vector<uint8_t>> rtx;
+  ASSERT_TRUE(Pump(s.sender.get(),
+                   [&] {
+                     for (const auto& bytes : v->rtp()) {
+                       auto copy = bytes;
+                       auto p = RtpPacket::Parse(copy);
+                       if (p && p->Ssrc() == rtx_ssrc) rtx = bytes;
+                     }
+                     return rtx.has_value();
+                   },
+                   2000));
+  auto p = RtpPacket::Parse(*rtx);
+  ASSERT_TRUE(RtxDecodeInPlace(*p, pt, ssrc));
+  EXPECT_EQ(p->SequenceNumber(), *nacked);
+  EXPECT_TRUE(p->Marker());  // the source's marker was on SID 2
 }
 
 TEST_F(SfuTest, SimulcastFallsBackWithinASecondWhenTheForwardedLayerStops) {

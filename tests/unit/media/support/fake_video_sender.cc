@@ -1,5 +1,6 @@
 #include "fake_video_sender.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "media/common/byte_io.h"
@@ -38,9 +39,21 @@ FakeVideoSender::FakeVideoSender(WebRtcTestClient* client, std::string mid,
                                  std::vector<Layer> layers)
     : client_(client), mid_(std::move(mid)), layers_(std::move(layers)), start_ms_(SteadyMs()) {}
 
+void FakeVideoSender::UseVp9Svc(int spatial, int temporal) {
+  svc_spatial_ = spatial;
+  svc_temporal_ = temporal;
+}
+
 Json FakeVideoSender::RtpParameters() const {
   Json encodings = Json::array();
   for (const auto& l : layers_) {
+    if (vp9_svc()) {
+      encodings.push_back({{"ssrc", l.ssrc},
+                           {"rtx", {{"ssrc", l.ssrc + 1}}},
+                           {"scalabilityMode", "L" + std::to_string(svc_spatial_) + "T" +
+                                                   std::to_string(svc_temporal_) + "_KEY"}});
+      break;
+    }
     if (!l.rid.empty()) {
       encodings.push_back({{"rid", l.rid}, {"scalabilityMode", "L1T3"}, {"active", true}});
     } else {
@@ -61,10 +74,10 @@ Json FakeVideoSender::RtpParameters() const {
   return {
       {"mid", mid_},
       {"codecs",
-       Json::array({{{"mimeType", "video/VP8"},
+       Json::array({{{"mimeType", vp9_svc() ? "video/VP9" : "video/VP8"},
                      {"payloadType", kPayloadType},
                      {"clockRate", 90000},
-                     {"parameters", Json::object()},
+                     {"parameters", vp9_svc() ? Json{{"profile-id", 0}} : Json::object()},
                      {"rtcpFeedback", Json::array({{{"type", "nack"}, {"parameter", ""}},
                                                    {{"type", "nack"}, {"parameter", "pli"}},
                                                    {{"type", "ccm"}, {"parameter", "fir"}},
@@ -89,41 +102,17 @@ void FakeVideoSender::SendFrame() {
     if (!l.enabled) {
       continue;
     }
-    TestRtpPacketSpec spec;
-    spec.payload_type = kPayloadType;
-    spec.sequence_number = l.seq++;
-    spec.timestamp = l.ts_base + elapsed_ticks;
-    spec.ssrc = l.ssrc;
-    spec.key_frame = l.key_pending;
-    spec.fill = l.fill;
-    spec.payload_size = 200;
-    uint8_t abs[3];
-    WriteU24(abs, 0x123456);
-    uint8_t twcc[2];
-    WriteU16(twcc, ++twcc_seq_);
-    spec.extensions = {{kMidId, mid_},
-                       {kAbsSendTimeId, std::string(reinterpret_cast<char*>(abs), 3)},
-                       {kTwccId, std::string(reinterpret_cast<char*>(twcc), 2)},
-                       {kToffsetId, std::string("\x00\x00\x01", 3)}};
-    if (!l.rid.empty()) {
-      spec.extensions.push_back({kRidId, l.rid});
+    if (vp9_svc()) {
+      SendSvcPicture(l, l.ts_base + elapsed_ticks);
+      break;
     }
+    TestRtpPacketSpec spec = NextSpec(l, l.ts_base + elapsed_ticks);
+    spec.key_frame = l.key_pending;
     if (l.key_pending) {
       l.key_pending = false;
       ++l.key_frames_sent;
     }
-    std::vector<uint8_t> bytes = BuildTestRtpPacket(spec);
-    l.history[spec.sequence_number] = bytes;
-    if (l.history.size() > 200) {
-      l.history.erase(l.history.begin());
-    }
-    if (&l == &layers_[0] && drop_next_ > 0) {
-      --drop_next_;
-      dropped_seqs_.push_back(spec.sequence_number);
-      dropped_twcc_seqs_.push_back(twcc_seq_);
-      continue;
-    }
-    client_->SendRtp(bytes);
+    Emit(l, spec.sequence_number, BuildTestRtpPacket(spec));
   }
   if (now - last_sr_ms_ >= 300) {
     last_sr_ms_ = now;
@@ -139,6 +128,91 @@ void FakeVideoSender::SendFrame() {
       client_->SendRtcp(std::span<const uint8_t>(buf, n));
     }
   }
+}
+
+TestRtpPacketSpec FakeVideoSender::NextSpec(Layer& l, uint32_t timestamp) {
+  TestRtpPacketSpec spec;
+  spec.payload_type = kPayloadType;
+  spec.sequence_number = l.seq++;
+  spec.timestamp = timestamp;
+  spec.ssrc = l.ssrc;
+  spec.fill = l.fill;
+  spec.payload_size = 200;
+  uint8_t abs[3];
+  WriteU24(abs, 0x123456);
+  uint8_t twcc[2];
+  WriteU16(twcc, ++twcc_seq_);
+  spec.extensions = {{kMidId, mid_},
+                     {kAbsSendTimeId, std::string(reinterpret_cast<char*>(abs), 3)},
+                     {kTwccId, std::string(reinterpret_cast<char*>(twcc), 2)},
+                     {kToffsetId, std::string("\x00\x00\x01", 3)}};
+  if (!l.rid.empty()) {
+    spec.extensions.push_back({kRidId, l.rid});
+  }
+  return spec;
+}
+
+void FakeVideoSender::Emit(Layer& l, uint16_t seq, std::vector<uint8_t> bytes) {
+  l.history[seq] = bytes;
+  if (l.history.size() > 200) {
+    l.history.erase(l.history.begin());
+  }
+  if (&l == &layers_[0] && drop_next_ > 0) {
+    --drop_next_;
+    dropped_seqs_.push_back(seq);
+    dropped_twcc_seqs_.push_back(twcc_seq_);
+    return;
+  }
+  client_->SendRtp(bytes);
+}
+
+void FakeVideoSender::SendSvcPicture(Layer& l, uint32_t timestamp) {
+  const bool key = l.key_pending;
+  if (key) {
+    l.key_pending = false;
+    ++l.key_frames_sent;
+    pictures_since_key_ = 0;
+  }
+  static constexpr uint8_t kTid3[] = {0, 2, 1, 2};
+  static constexpr uint8_t kDiff3[] = {4, 1, 2, 1};
+  const int pos = pictures_since_key_ % (svc_temporal_ >= 3 ? 4 : svc_temporal_);
+  const uint8_t tid = svc_temporal_ >= 3 ? kTid3[pos] : static_cast<uint8_t>(pos);
+  const int diff = svc_temporal_ >= 3 ? kDiff3[pos] : (pos == 0 ? svc_temporal_ : 1);
+  const auto p_diff = static_cast<uint8_t>(std::min(diff, std::max(pictures_since_key_, 1)));
+  ++picture_id_;
+  for (int sid = 0; sid < svc_spatial_; ++sid) {
+    for (int part = 0; part < 2; ++part) {
+      TestRtpPacketSpec spec = NextSpec(l, timestamp);
+      spec.vp8 = false;
+      spec.payload_size = 0;
+      spec.marker = sid == svc_spatial_ - 1 && part == 1;
+      std::vector<uint8_t> bytes = BuildTestRtpPacket(spec);
+      // RFC 9628 §4.2 descriptor: I, P, L, F, B, E, V.
+      const bool ss = key && sid == 0 && part == 0;
+      bytes.push_back(static_cast<uint8_t>(0xB0 | (key ? 0 : 0x40) | (part == 0 ? 0x08 : 0) |
+                                           (part == 1 ? 0x04 : 0) | (ss ? 0x02 : 0)));
+      bytes.push_back(static_cast<uint8_t>(0x80 | (picture_id_ >> 8)));
+      bytes.push_back(static_cast<uint8_t>(picture_id_));
+      bytes.push_back(static_cast<uint8_t>((tid << 5) | 0x10 | (sid << 1) | (key && sid > 0)));
+      if (!key) {
+        bytes.push_back(static_cast<uint8_t>(p_diff << 1));
+      }
+      if (ss) {
+        bytes.push_back(static_cast<uint8_t>(((svc_spatial_ - 1) << 5) | 0x10));
+        for (int s = 0; s < svc_spatial_; ++s) {
+          const int shift = svc_spatial_ - 1 - s;
+          uint8_t size[4];
+          WriteU16(size, static_cast<uint16_t>(1280 >> shift));
+          WriteU16(size + 2, static_cast<uint16_t>(720 >> shift));
+          bytes.insert(bytes.end(), size, size + 4);
+        }
+      }
+      // A recognizable body: fill byte + spatial layer.
+      bytes.insert(bytes.end(), 100, static_cast<uint8_t>(l.fill + sid));
+      Emit(l, spec.sequence_number, std::move(bytes));
+    }
+  }
+  ++pictures_since_key_;
 }
 
 void FakeVideoSender::HandleRtcp() {

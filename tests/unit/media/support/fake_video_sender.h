@@ -1,11 +1,11 @@
 #pragma once
 // Plays a browser's sending side over a WebRtcTestClient: VP8 frames on one or more
-// encodings (simulcast by RID, or one SSRC), key frames on start and whenever a PLI/FIR
-// asks for one, timestamps from the real clock (90 kHz), MID/RID/abs-send-time/TWCC
-// extensions with Chrome-like ids, and periodic Sender Reports. Like Chrome it keeps what
-// it sent and answers Generic NACKs with RTX (SSRC = media SSRC + 1 for SSRC-signaled
-// encodings, PT 97, its own transport-wide sequence number); it can simulate loss
-// (DropNextPackets) and records the transport-cc feedback it gets.
+// encodings (simulcast by RID, or one SSRC) or VP9 SVC pictures on one SSRC, key frames
+// on start and whenever a PLI/FIR asks for one, timestamps from the real clock (90 kHz),
+// MID/RID/abs-send-time/TWCC extensions with Chrome-like ids, and periodic Sender Reports.
+// Like Chrome it keeps what it sent and answers Generic NACKs with RTX (SSRC = media SSRC + 1
+// for SSRC-signaled encodings, PT 97, its own transport-wide sequence number); it can
+// simulate loss (DropNextPackets) and records the transport-cc feedback it gets.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -13,6 +13,7 @@
 
 #include "media/rtcp/transport_feedback.h"
 
+#include "rtp_test_packets.h"
 #include "webrtc_test_client.h"
 
 namespace tr::media::test {
@@ -44,12 +45,21 @@ class FakeVideoSender {
 
   FakeVideoSender(WebRtcTestClient* client, std::string mid, std::vector<Layer> layers);
 
+  // VP9 k-SVC ("L<spatial>T<temporal>_KEY") on the first layer instead of VP8, as Chromium
+  // sends it: each frame is a picture of `spatial` layer frames of two packets each
+  // (flexible mode, 15-bit picture id, TID/U/SID/D, B/E, P=0 and a scalability structure on
+  // key pictures), TIDs 0,2,1,2 (0,1 for T2) from each key picture, U on every picture, the
+  // marker on the last packet of the top layer. Call before RtpParameters().
+  void UseVp9Svc(int spatial, int temporal);
+  bool vp9_svc() const { return svc_spatial_ > 0; }
+
   // Producer rtpParameters JSON matching what this sender emits (VP8 + RTX, PLI/FIR/NACK
   // feedback, the extensions above; encodings by ssrc when layers have no rid).
   Json RtpParameters() const;
 
   // Sends one frame on every enabled layer (one packet per frame), handles the RTCP the
-  // client received (PLI/FIR set key_pending), sends SRs every `sr_interval_ms`.
+  // client received (PLI/FIR set key_pending), sends SRs every `sr_interval_ms`. VP9 SVC:
+  // one picture (2 packets per spatial layer).
   void SendFrame();
   void HandleRtcp();
 
@@ -77,7 +87,18 @@ class FakeVideoSender {
   const std::vector<uint8_t>& twcc_feedback_counts() const { return twcc_feedback_counts_; }
 
  private:
+  // Header fields and extensions of the next packet of `l` (takes a sequence number and a
+  // transport-wide one).
+  TestRtpPacketSpec NextSpec(Layer& l, uint32_t timestamp);
+  // Keeps `bytes` for NACKs, then sends it unless it is to be "lost".
+  void Emit(Layer& l, uint16_t seq, std::vector<uint8_t> bytes);
+  void SendSvcPicture(Layer& l, uint32_t timestamp);
+
   WebRtcTestClient* client_;
+  int svc_spatial_ = 0;  // 0: VP8
+  int svc_temporal_ = 1;
+  uint16_t picture_id_ = 0x1234;
+  int pictures_since_key_ = 0;
   std::string mid_;
   std::vector<Layer> layers_;
   int64_t start_ms_;
