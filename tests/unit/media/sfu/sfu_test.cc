@@ -156,11 +156,16 @@ struct Pub {
   std::unique_ptr<FakeVideoSender> sender;
 };
 
-Pub MakeProducer(SfuTest* t, std::vector<FakeVideoSender::Layer> layers, bool tcp = false) {
+// `vp9_svc`: one stream of 3 spatial x 3 temporal VP9 layers (k-SVC) instead of `layers`.
+Pub MakeProducer(SfuTest* t, std::vector<FakeVideoSender::Layer> layers, bool tcp = false,
+                 bool vp9_svc = false) {
   Pub s;
   s.router = t->CreateRouter();
   s.sender_client = t->Connect(s.router, &s.send_transport, tcp);
   s.sender = std::make_unique<FakeVideoSender>(s.sender_client, "0", std::move(layers));
+  if (vp9_svc) {
+    s.sender->UseVp9Svc(3, 3);
+  }
   Json p = t->Ok("producer.create", {{"routerId", s.router},
                                      {"transportId", s.send_transport},
                                      {"kind", "video"},
@@ -631,15 +636,7 @@ int MaxSid(const std::vector<SvcPacket>& packets) {
 
 TEST_F(SfuTest, SvcConsumerForwardsUpToThePreferredSpatialLayer) {
   StartSfu();
-  Pub s;
-  s.router = CreateRouter();
-  s.sender_client = Connect(s.router, &s.send_transport);
-  s.sender = std::make_unique<FakeVideoSender>(s.sender_client, "0", OneLayer());
-  s.sender->UseVp9Svc(3, 3);
-  s.producer = Ok("producer.create", {{"routerId", s.router},
-                                      {"transportId", s.send_transport},
-                                      {"kind", "video"},
-                                      {"rtpParameters", s.sender->RtpParameters()}})["producerId"];
+  Pub s = MakeProducer(this, OneLayer(), /*tcp=*/false, /*vp9_svc=*/true);
   std::string tid;
   WebRtcTestClient* v = Connect(s.router, &tid);
   Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
@@ -736,15 +733,7 @@ TEST_F(SfuTest, SvcConsumerForwardsUpToThePreferredSpatialLayer) {
 
 TEST_F(SfuTest, SvcRetransmissionCarriesTheMarkerItWasSentWith) {
   StartSfu();
-  Pub s;
-  s.router = CreateRouter();
-  s.sender_client = Connect(s.router, &s.send_transport);
-  s.sender = std::make_unique<FakeVideoSender>(s.sender_client, "0", OneLayer());
-  s.sender->UseVp9Svc(3, 3);
-  s.producer = Ok("producer.create", {{"routerId", s.router},
-                                      {"transportId", s.send_transport},
-                                      {"kind", "video"},
-                                      {"rtpParameters", s.sender->RtpParameters()}})["producerId"];
+  Pub s = MakeProducer(this, OneLayer(), /*tcp=*/false, /*vp9_svc=*/true);
   std::string tid;
   WebRtcTestClient* v = Connect(s.router, &tid);
   Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
