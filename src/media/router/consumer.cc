@@ -288,12 +288,13 @@ void Consumer::Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms) 
   const uint16_t in_seq = packet.SequenceNumber();
   const uint32_t in_ts = packet.Timestamp();
   const int previous = current_layer_;
+  // The key frame continues our numbering (the first one keeps the stream's).
+  const uint16_t out_seq = started_ ? static_cast<uint16_t>(last_seq_out_ + 1) : in_seq;
+  seq_.Sync(in_seq, out_seq);
   if (!started_) {
     started_ = true;
-    seq_offset_ = 0;
     ts_offset_ = 0;
   } else {
-    seq_offset_ = static_cast<uint16_t>(last_seq_out_ + 1 - in_seq);
     if (previous != static_cast<int>(layer) || previous < 0) {
       // Map the new layer's timestamp onto the old layer's timeline.
       bool mapped = false;
@@ -337,10 +338,8 @@ void Consumer::Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms) 
   if (svc_filter_) {
     svc_filter_->Reset();  // this key picture starts the layers afresh
   }
-  max_in_seq_ = in_seq;
-  sync_in_seq_ = in_seq;
   sync_required_ = false;
-  nack_floor_seq_ = static_cast<uint16_t>(in_seq + seq_offset_);
+  nack_floor_seq_ = out_seq;
   has_nack_floor_ = true;
 }
 
@@ -362,9 +361,7 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
       return false;
     }
     Sync(layer, packet, now_ms);
-  } else if (SeqNumIsNewer(in_seq, max_in_seq_)) {
-    max_in_seq_ = in_seq;
-  } else if (SeqNumIsOlder(in_seq, sync_in_seq_)) {
+  } else if (seq_.IsBeforeSync(in_seq)) {
     return false;  // from before the last sync point
   }
 
@@ -387,17 +384,22 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
                                   key_frame) == Vp8TemporalFilter::Decision::kDrop) {
       std::memcpy(payload.data(), saved_descriptor.data(), saved_descriptor_size);
       ++temporal_drops_;
-      if (in_seq == max_in_seq_) {
-        --seq_offset_;  // the next forwarded packet takes this number
-      }
+      seq_.Drop(in_seq);  // the next forwarded packet takes this number
       return false;
     }
   }
   if (svc_filter_ && !ApplySvcFilter(packet, in_seq)) {
     return false;
   }
+  const std::optional<uint16_t> mapped_seq = seq_.Forward(in_seq);
+  if (!mapped_seq) {  // too old to place, or dropped before
+    if (saved_descriptor_size > 0) {
+      std::memcpy(packet.Payload().data(), saved_descriptor.data(), saved_descriptor_size);
+    }
+    return false;
+  }
   const bool modified = RewriteExtensions(packet, now_ms);
-  const uint16_t out_seq = static_cast<uint16_t>(in_seq + seq_offset_);
+  const uint16_t out_seq = *mapped_seq;
   const uint32_t out_ts = packet.Timestamp() + ts_offset_;
   packet.SetSsrc(ssrc_);
   packet.SetSequenceNumber(out_seq);
@@ -442,9 +444,7 @@ bool Consumer::ApplySvcFilter(RtpPacket& packet, uint16_t in_seq) {
                            SvcSpatialTarget(), effective_temporal_ceiling());
   if (!r.forward) {
     ++svc_drops_;
-    if (in_seq == max_in_seq_) {
-      --seq_offset_;  // the next forwarded packet takes this number
-    }
+    seq_.Drop(in_seq);  // the next forwarded packet takes this number
     return false;
   }
   // The producer restores the fixed header (marker included) for the next consumer.
@@ -572,10 +572,7 @@ void Consumer::SkipPacket(std::size_t layer, uint16_t seq) {
       producer_paused_) {
     return;
   }
-  if (SeqNumIsNewer(seq, max_in_seq_)) {
-    max_in_seq_ = seq;
-    --seq_offset_;  // the next forwarded packet takes this number
-  }
+  seq_.Drop(seq);  // the next forwarded packet takes this number
 }
 
 // ---------------------------------------------------------------- RTCP

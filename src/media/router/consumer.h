@@ -40,6 +40,7 @@
 #include "media/rtcp/generic_nack.h"
 #include "media/rtcp/report_block.h"
 #include "media/router/rate_counter.h"
+#include "media/router/seq_rewriter.h"
 #include "media/rtp/codecs/vp8_temporal_filter.h"
 #include "media/rtp/codecs/vp9_svc_filter.h"
 #include "media/rtp/rtp_packet.h"
@@ -213,10 +214,8 @@ class Consumer {
   // Sequence / timestamp rewriting.
   bool started_ = false;
   bool sync_required_ = true;
-  uint16_t seq_offset_ = 0;
+  SeqRewriter seq_;  // incoming -> our sequence numbers, across drops and gaps
   uint32_t ts_offset_ = 0;
-  uint16_t max_in_seq_ = 0;
-  uint16_t sync_in_seq_ = 0;
   // Our first sequence number after the last sync point (the key frame that started the
   // current layer): NACKs for older packets are not answered, the viewer cannot decode
   // them any more, and resending them under congestion would delay that key frame.

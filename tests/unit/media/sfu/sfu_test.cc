@@ -731,6 +731,46 @@ TEST_F(SfuTest, SvcConsumerForwardsUpToThePreferredSpatialLayer) {
   }
 }
 
+TEST_F(SfuTest, RepairOfAnUpstreamLossTakesItsReservedNumberDespiteLaterDrops) {
+  // A viewer of spatial layer 0 only: the consumer drops the upper layers' packets. A base
+  // layer packet is lost on the host's uplink and repaired (RTX) only after several upper
+  // layer packets were dropped: the repair must fill the viewer's gap, not reuse the number
+  // of another packet.
+  StartSfu();
+  Pub s = MakeProducer(this, OneLayer(), /*tcp=*/false, /*vp9_svc=*/true);
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const std::string cid = c["consumerId"];
+  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  Ok("consumer.setPreferredLayers", {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", 0}});
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 12; }, 5000));
+  Pump(s.sender.get(), [] { return false; }, 300);  // at layer 0 by now
+  Take(v);
+  s.sender->SetAnswerNacks(false);
+  s.sender->DropNextPackets(1);  // the next picture's first (SID 0) packet
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return !s.sender->dropped_seqs().empty(); }, 1000));
+  // Let a few pictures (their upper layers dropped by the consumer) pass, then repair.
+  Pump(s.sender.get(), [] { return false; }, 200);
+  s.sender->SetAnswerNacks(true);
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return s.sender->rtx_sent() >= 1; }, 2000));
+  Pump(s.sender.get(), [] { return false; }, 300);
+  std::vector<uint16_t> seqs;
+  for (const auto& p : ParseSvc(Take(v), ssrc)) {
+    EXPECT_EQ(p.vp9.spatial_id, 0);
+    seqs.push_back(p.seq);
+  }
+  ASSERT_GE(seqs.size(), 10u);
+  const std::set<uint16_t> unique(seqs.begin(), seqs.end());
+  EXPECT_EQ(unique.size(), seqs.size()) << "a number was used twice";
+  // Contiguous from the lowest: the repair filled the gap.
+  const uint16_t first = *std::min_element(seqs.begin(), seqs.end());
+  for (std::size_t i = 0; i < unique.size(); ++i) {
+    EXPECT_EQ(unique.count(static_cast<uint16_t>(first + i)), 1u) << "missing viewer seq " << first + i;
+  }
+}
+
 TEST_F(SfuTest, SvcRetransmissionCarriesTheMarkerItWasSentWith) {
   StartSfu();
   Pub s = MakeProducer(this, OneLayer(), /*tcp=*/false, /*vp9_svc=*/true);
