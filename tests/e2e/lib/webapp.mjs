@@ -341,9 +341,11 @@ export class WebUser {
     }, type);
   }
 
-  /** getStats() of the page's RTCPeerConnections: its inbound video streams. */
+  /** getStats() of the page's inbound video: one per consumed track (not the probator, the
+   * receiver mediasoup-client keeps for the SFU's bandwidth probes: padding, no frames). */
   async inboundVideo(page = this.page) {
-    return (await this.rtcStats('inbound-rtp', page)).filter((s) => s.kind === 'video').map((s) => ({
+    const media = (s) => s.kind === 'video' && s.mid !== 'probator' && s.ssrc !== 1234;
+    return (await this.rtcStats('inbound-rtp', page)).filter(media).map((s) => ({
       mid: s.mid, trackIdentifier: s.trackIdentifier, framesDecoded: s.framesDecoded || 0,
       framesReceived: s.framesReceived || 0, frameWidth: s.frameWidth || 0, frameHeight: s.frameHeight || 0,
       packetsReceived: s.packetsReceived || 0, bytesReceived: s.bytesReceived || 0 }));
