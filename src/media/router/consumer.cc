@@ -423,12 +423,11 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
       SentPacket& sent = sent_history_[out_seq & (kSentHistorySize - 1)];
       sent = SentPacket{-1, ts_offset_, out_seq, in_seq, static_cast<uint8_t>(layer), true};
       sent.marker = packet.Marker();
-      if (temporal_filter_engaged_) {
-        if (const auto d = Vp8PayloadDescriptor::Parse(packet.Payload()); d && d->has_picture_id) {
-          sent.has_vp8_ids = true;
-          sent.picture_id = d->picture_id;
-          sent.tl0_pic_idx = d->tl0_pic_idx;
-        }
+      if (temporal_filter_engaged_ && temporal_filter_->last_written().valid) {
+        const Vp8TemporalFilter::WrittenIds& ids = temporal_filter_->last_written();
+        sent.has_vp8_ids = true;
+        sent.picture_id = ids.picture_id;
+        sent.tl0_pic_idx = ids.tl0_pic_idx;
       }
     }
   }

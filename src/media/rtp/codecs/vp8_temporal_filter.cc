@@ -12,6 +12,7 @@ static_assert((Vp8TemporalFilter::kHistory & (Vp8TemporalFilter::kHistory - 1)) 
 Vp8TemporalFilter::Decision Vp8TemporalFilter::Process(std::span<uint8_t> payload,
                                                        uint32_t rtp_timestamp, int target_tid,
                                                        bool key_frame) {
+  last_written_.valid = false;
   auto d = Vp8PayloadDescriptor::Parse(payload);
   if (!d || !d->has_picture_id || !d->has_tid) {
     return Decision::kForward;
@@ -51,9 +52,11 @@ Vp8TemporalFilter::Decision Vp8TemporalFilter::Process(std::span<uint8_t> payloa
   if (!frame->forward) {
     return Decision::kDrop;
   }
-  d->SetPictureId(payload, static_cast<uint16_t>((frame->in - frame->offset) & 0x7FFF));
+  last_written_ = {true, static_cast<uint16_t>((frame->in - frame->offset) & 0x7FFF),
+                   static_cast<uint8_t>(d->tl0_pic_idx + tl0_offset_)};
+  d->SetPictureId(payload, last_written_.picture_id);
   if (d->has_tl0_pic_idx) {
-    d->SetTl0PicIdx(payload, static_cast<uint8_t>(d->tl0_pic_idx + tl0_offset_));
+    d->SetTl0PicIdx(payload, last_written_.tl0_pic_idx);
   }
   return Decision::kForward;
 }

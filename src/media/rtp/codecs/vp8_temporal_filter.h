@@ -68,6 +68,15 @@ class Vp8TemporalFilter {
   // sent (+1); TL0PICIDX likewise. Forget every remembered frame: feed only the new stream.
   void Reset();
 
+  // The PictureID and TL0PICIDX the last Process() wrote, if it forwarded a packet that
+  // has a PictureID (so the caller need not parse the payload again to remember them).
+  struct WrittenIds {
+    bool valid = false;
+    uint16_t picture_id = 0;
+    uint8_t tl0_pic_idx = 0;
+  };
+  const WrittenIds& last_written() const { return last_written_; }
+
   // Highest temporal layer being forwarded now: the highest t <= target whose chains 0..t
   // are intact at the last new frame (-1 before the first packet, and again after Reset()).
   int current_tid() const { return current_tid_; }
@@ -105,6 +114,7 @@ class Vp8TemporalFilter {
   uint8_t intact_chains_ = kAllChains;  // bit t: chain of layer t intact
   int current_tid_ = -1;
   std::array<Frame, kHistory> frames_{};
+  WrittenIds last_written_;
 };
 
 }  // namespace tr::media

@@ -226,9 +226,14 @@ TEST(Vp8TemporalFilterTest, Target0ForwardsOnlyTl0WithConsecutiveIds) {
       ASSERT_EQ(r.decision, Decision::kForward) << i;
       EXPECT_EQ(r.out.picture_id, 500 + forwarded) << i;
       EXPECT_EQ(r.out.tl0_pic_idx, 10 + forwarded) << i;  // one TL0 per group: unchanged
+      // What the consumer remembers for retransmissions, without parsing again.
+      ASSERT_TRUE(f.last_written().valid);
+      EXPECT_EQ(f.last_written().picture_id, r.out.picture_id);
+      EXPECT_EQ(f.last_written().tl0_pic_idx, r.out.tl0_pic_idx);
       ++forwarded;
     } else {
       EXPECT_EQ(r.decision, Decision::kDrop) << i;
+      EXPECT_FALSE(f.last_written().valid);
       EXPECT_EQ(r.bytes, BuildVp8(src.Frame(i))) << "dropped packets stay untouched";
     }
     EXPECT_EQ(f.current_tid(), 0);
