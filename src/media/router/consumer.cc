@@ -95,13 +95,6 @@ Consumer::Consumer(std::string id, Producer* producer, WebRtcTransport* transpor
       producer_->stream(0).encoding.scalability_mode.temporal_layers > 1) {
     temporal_filter_ = std::make_unique<Vp8TemporalFilter>();
     max_temporal_layer_ = producer_->stream(0).encoding.scalability_mode.temporal_layers - 1;
-    // Simulcast: every stream has its own PictureID and TL0PICIDX space, and Chromium's
-    // VP8 reference finder keeps per-TL0PICIDX state across a key frame: after a switch
-    // into a stream whose TL0PICIDX values it saw recently (from the old stream) with
-    // PictureIDs behind the old ones, it drops the new stream's frames as old until the
-    // next key frame, ~3 s later. So a simulcast consumer rewrites both from the first
-    // packet on (identity until the first switch, continuous after it).
-    temporal_filter_engaged_ = type_ == Type::kSimulcast;
   }
   if (video_ && type_ == Type::kSvc && producer_->stream(0).codec == RtpCodec::kVp9) {
     svc_filter_ = std::make_unique<Vp9SvcFilter>();
@@ -331,6 +324,8 @@ void Consumer::Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms) 
     }
     if (temporal_filter_engaged_) {
       temporal_filter_->Reset();  // the new stream has its own picture id space
+    } else if (temporal_filter_ && previous >= 0) {
+      EngageFilterAtSwitch(now_ms);
     }
     current_layer_ = static_cast<int>(layer);
     layers_changed_ = true;
@@ -435,6 +430,41 @@ bool Consumer::SendRtp(std::size_t layer, RtpPacket& packet, bool key_frame, int
     std::memcpy(packet.Payload().data(), saved_descriptor.data(), saved_descriptor_size);
   }
   return modified;
+}
+
+void Consumer::EngageFilterAtSwitch(int64_t now_ms) {
+  // Every simulcast stream has its own PictureID and TL0PICIDX space, and Chromium's VP8
+  // reference finder keeps per-TL0PICIDX state across key frames: after a switch into a
+  // stream whose TL0PICIDX values it saw recently (from the old stream) with PictureIDs
+  // behind the old ones, it drops the new stream's frames as old until the next key frame,
+  // ~3 s later. So from the first switch on the ids are rewritten, continuing after the
+  // last ones sent, read back from that packet in the retransmission buffer (until then
+  // they went out untouched, which costs nothing per packet).
+  temporal_filter_engaged_ = true;
+  std::optional<uint16_t> picture_id;
+  std::optional<uint8_t> tl0;
+  if (sent_history_ && packets_sent_ > 0) {
+    const SentPacket& last = sent_history_[last_seq_out_ & (kSentHistorySize - 1)];
+    if (last.valid && last.out_seq == last_seq_out_) {
+      const std::span<const uint8_t> stored = producer_->StoredPacket(last.layer, last.in_seq, now_ms);
+      if (!stored.empty() && stored.size() <= kScratchSize) {
+        uint8_t* scratch = t_retransmit_scratch.data();
+        std::memcpy(scratch, stored.data(), stored.size());
+        RtpPacket packet;
+        if (RtpPacket::Parse(std::span<uint8_t>(scratch, stored.size()), packet)) {
+          if (const auto d = Vp8PayloadDescriptor::Parse(packet.Payload()); d && d->has_picture_id) {
+            picture_id = d->picture_id;
+            if (d->has_tl0_pic_idx) tl0 = d->tl0_pic_idx;
+          }
+        }
+      }
+    }
+  }
+  if (picture_id) {
+    temporal_filter_->ContinueAfter(*picture_id, tl0);
+  } else {
+    temporal_filter_->Reset();  // nothing to continue from: the new stream's own ids
+  }
 }
 
 bool Consumer::ApplySvcFilter(RtpPacket& packet, uint16_t in_seq) {

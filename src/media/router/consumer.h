@@ -148,6 +148,7 @@ class Consumer {
 
  private:
   void OnUnrecoverableLoss(int64_t now_ms);
+  void EngageFilterAtSwitch(int64_t now_ms);
   void Sync(std::size_t layer, const RtpPacket& packet, int64_t now_ms);
   // VP9 SVC: false when the packet is above the forwarded layers (its sequence number is
   // taken out of ours); else sets the marker bit it must carry.

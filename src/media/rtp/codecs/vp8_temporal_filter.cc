@@ -67,6 +67,12 @@ void Vp8TemporalFilter::Reset() {
   frames_.fill(Frame{});
 }
 
+void Vp8TemporalFilter::ContinueAfter(uint16_t picture_id, std::optional<uint8_t> tl0_pic_idx) {
+  Reset();
+  last_out_ = picture_id;
+  last_out_tl0_ = tl0_pic_idx;
+}
+
 void Vp8TemporalFilter::Start(const Vp8PayloadDescriptor& d, uint32_t rtp_timestamp) {
   started_ = true;
   newest_in_ = d.picture_id;

@@ -67,6 +67,9 @@ class Vp8TemporalFilter {
   // spaces): the next forwarded frame continues our output numbering from the last one we
   // sent (+1); TL0PICIDX likewise. Forget every remembered frame: feed only the new stream.
   void Reset();
+  // Reset() for a filter that did not see the stream the consumer forwarded so far (it
+  // forwarded that one untouched): continue after the PictureID and TL0PICIDX it last sent.
+  void ContinueAfter(uint16_t picture_id, std::optional<uint8_t> tl0_pic_idx);
 
   // The PictureID and TL0PICIDX the last Process() wrote, if it forwarded a packet that
   // has a PictureID (so the caller need not parse the payload again to remember them).

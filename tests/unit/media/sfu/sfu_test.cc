@@ -32,6 +32,7 @@
 #include "media/rtp/rtp_header_extensions.h"
 #include "media/rtp/codecs/codec_payload.h"
 #include "media/rtp/codecs/vp9.h"
+#include "media/rtp/codecs/vp8.h"
 #include "media/rtp/rtp_packet.h"
 #include "media/rtp/rtx.h"
 #include "rtp_test_packets.h"
@@ -549,6 +550,63 @@ TEST_F(SfuTest, SimulcastSwitchesLayersOnKeyFrameWithContinuousSeqAndTs) {
   EXPECT_TRUE(switched);
   ASSERT_TRUE(inbox_.WaitFor("consumer.layersChanged",
                              [](const Json& d) { return d["spatialLayer"] == 0; }, 2000));
+}
+
+TEST_F(SfuTest, SimulcastSwitchContinuesVp8PictureIdAndTl0PicIdx) {
+  // Each simulcast stream has its own PictureID / TL0PICIDX space (Chrome starts them at
+  // random): after a switch the viewer must see both continue, or Chromium's reference
+  // finder may drop the new stream's frames as old until the next key frame.
+  StartSfu();
+  std::vector<FakeVideoSender::Layer> layers(3);
+  for (int i = 0; i < 3; ++i) {
+    layers[i].ssrc = 56000000u + static_cast<uint32_t>(i) * 10;
+    layers[i].rid = "r" + std::to_string(i);
+    layers[i].fill = static_cast<uint8_t>(0xD0 + i);
+    layers[i].vp8_ids = true;
+    layers[i].picture_id = static_cast<uint16_t>(30000 - i * 12000);  // layer 0 is "ahead"
+    layers[i].tl0_pic_idx = static_cast<uint8_t>(200 + i * 25);
+  }
+  Pub s = MakeProducer(this, layers);
+  std::string tid;
+  WebRtcTestClient* v = Connect(s.router, &tid);
+  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
+  const std::string cid = c["consumerId"];
+  auto fill_of = [](const std::vector<uint8_t>& bytes) {
+    auto copy = bytes;
+    return RtpPacket::Parse(copy)->Payload().back();
+  };
+  ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 6 && fill_of(v->rtp().back()) == 0xD2; }, 5000));
+  // Down to layer 0, then up to layer 1: two switches.
+  for (int target : {0, 1}) {
+    Ok("consumer.setPreferredLayers", {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", target}});
+    const auto fill = static_cast<uint8_t>(0xD0 + target);
+    ASSERT_TRUE(Pump(s.sender.get(), [&] {
+      int n = 0;
+      for (const auto& b : v->rtp()) n += fill_of(b) == fill;
+      return n >= 4;
+    }, 5000)) << "no switch to layer " << target;
+  }
+  std::optional<uint16_t> prev_pid;
+  std::optional<uint8_t> prev_tl0;
+  int switches = 0;
+  uint8_t prev_fill = 0;
+  for (auto bytes : Take(v)) {
+    auto p = RtpPacket::Parse(bytes);
+    ASSERT_TRUE(p);
+    const auto d = Vp8PayloadDescriptor::Parse(p->Payload());
+    ASSERT_TRUE(d && d->has_picture_id && d->has_tl0_pic_idx);
+    const uint8_t fill = p->Payload().back();
+    switches += prev_fill != 0 && fill != prev_fill;
+    prev_fill = fill;
+    if (prev_pid) {
+      EXPECT_EQ(d->picture_id, static_cast<uint16_t>((*prev_pid + 1) & 0x7FFF)) << "PictureID jumps at a switch";
+      EXPECT_EQ(d->tl0_pic_idx, static_cast<uint8_t>(*prev_tl0 + 1)) << "TL0PICIDX jumps at a switch";
+    }
+    prev_pid = d->picture_id;
+    prev_tl0 = d->tl0_pic_idx;
+  }
+  EXPECT_EQ(switches, 2);
 }
 
 TEST_F(SfuTest, NacksFromBeforeALayerSwitchAreNotAnswered) {

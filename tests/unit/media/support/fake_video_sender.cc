@@ -108,6 +108,12 @@ void FakeVideoSender::SendFrame() {
     }
     TestRtpPacketSpec spec = NextSpec(l, l.ts_base + elapsed_ticks);
     spec.key_frame = l.key_pending;
+    if (l.vp8_ids) {
+      spec.vp8_picture_id = l.picture_id;
+      spec.vp8_tl0_pic_idx = l.tl0_pic_idx;
+      l.picture_id = static_cast<uint16_t>((l.picture_id + 1) & 0x7FFF);
+      ++l.tl0_pic_idx;
+    }
     if (l.key_pending) {
       l.key_pending = false;
       ++l.key_frames_sent;

@@ -30,6 +30,11 @@ class FakeVideoSender {
     int key_frames_sent = 0;
     bool enabled = true;
     uint16_t rtx_seq = 500;
+    // VP8 with PictureID / TL0PICIDX / TID (every frame TL0, each id +1 per frame), as a
+    // simulcast stream of Chrome's with its own id spaces; off: the minimal descriptor.
+    bool vp8_ids = false;
+    uint16_t picture_id = 0;
+    uint8_t tl0_pic_idx = 0;
     // Sent packets (plain RTP) by sequence number, for NACK answers (last 200).
     std::map<uint16_t, std::vector<uint8_t>> history;
   };

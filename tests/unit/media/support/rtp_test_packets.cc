@@ -28,7 +28,16 @@ std::vector<uint8_t> BuildTestRtpPacket(const TestRtpPacketSpec& spec) {
     out.insert(out.end(), block.begin(), block.end());
   }
   if (spec.vp8) {
-    out.push_back(0x10);  // VP8 descriptor: S=1, PID=0
+    if (spec.vp8_picture_id) {
+      out.push_back(0x90);  // X, S=1, PID=0
+      out.push_back(0xE0);  // I, L, T
+      out.push_back(static_cast<uint8_t>(0x80 | ((*spec.vp8_picture_id >> 8) & 0x7F)));  // M: 15 bits
+      out.push_back(static_cast<uint8_t>(*spec.vp8_picture_id & 0xFF));
+      out.push_back(spec.vp8_tl0_pic_idx);
+      out.push_back(0x20);  // TID 0, Y
+    } else {
+      out.push_back(0x10);  // VP8 descriptor: S=1, PID=0
+    }
     if (spec.key_frame) {
       // Frame tag (P=0: key frame), start code, 640x480.
       const uint8_t key[] = {0x50, 0x42, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01};

@@ -20,6 +20,9 @@ struct TestRtpPacketSpec {
   // VP8 payload: a key frame (with the 0x9d012a start code) or a delta frame.
   bool vp8 = true;
   bool key_frame = false;
+  // With a PictureID: the extended descriptor (15-bit PictureID, TL0PICIDX, TID 0 with Y).
+  std::optional<uint16_t> vp8_picture_id;
+  uint8_t vp8_tl0_pic_idx = 0;
   std::size_t payload_size = 100;  // bytes after the VP8 descriptor (or whole payload)
   uint8_t fill = 0xAB;             // payload fill byte (to tell layers apart)
 };
