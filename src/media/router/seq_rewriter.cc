@@ -18,8 +18,9 @@ bool SeqRewriter::IsBeforeSync(uint16_t in_seq) const {
   return !started_ || SeqNumIsOlder(in_seq, base_in_);
 }
 
-SeqRewriter::Entry& SeqRewriter::Advance(uint16_t in) {
-  // Reserve the numbers of the packets we have not seen (at most a window's worth).
+void SeqRewriter::Advance(uint16_t in) {
+  // Reserve the numbers of the packets we have not seen (at most a window's worth). Only
+  // gaps are written down: in the common in-order case nothing is stored per packet.
   const uint16_t gap = static_cast<uint16_t>(in - max_in_ - 1);
   const uint16_t reserve = static_cast<uint16_t>(std::min<std::size_t>(gap, kWindow - 1));
   for (uint16_t i = reserve; i > 0; --i) {
@@ -27,9 +28,6 @@ SeqRewriter::Entry& SeqRewriter::Advance(uint16_t in) {
     At(missing) = Entry{generation_, missing, offset_, State::kReserved};
   }
   max_in_ = in;
-  Entry& e = At(in);
-  e = Entry{generation_, in, offset_, State::kNone};
-  return e;
 }
 
 SeqRewriter::Entry* SeqRewriter::Find(uint16_t in) {
@@ -46,12 +44,12 @@ std::optional<uint16_t> SeqRewriter::Forward(uint16_t in_seq) {
     return std::nullopt;
   }
   if (SeqNumIsNewer(in_seq, max_in_)) {
-    Entry& e = Advance(in_seq);
-    e.state = State::kForwarded;
-    return static_cast<uint16_t>(in_seq + e.offset);
+    Advance(in_seq);
+    return static_cast<uint16_t>(in_seq + offset_);
   }
+  // Older: only a number reserved for a gap (or already given to its repair) is known.
   Entry* e = Find(in_seq);
-  if (e == nullptr || e->state == State::kDropped || e->state == State::kNone) {
+  if (e == nullptr || e->state == State::kDropped) {
     return std::nullopt;
   }
   if (e->state == State::kReserved) {
@@ -66,7 +64,7 @@ void SeqRewriter::Drop(uint16_t in_seq) {
     return;
   }
   if (SeqNumIsNewer(in_seq, max_in_)) {
-    Advance(in_seq).state = State::kDropped;
+    Advance(in_seq);
     --offset_;  // the next packet takes this one's number
     return;
   }

@@ -33,7 +33,7 @@ class SeqRewriter {
   bool IsBeforeSync(uint16_t in_seq) const;
 
   // A packet to send: its outgoing number, or nullopt when it is from before the last
-  // Sync(), too old to place, or was dropped before.
+  // Sync(), too old to place, not from a gap (a duplicate), or was dropped before.
   std::optional<uint16_t> Forward(uint16_t in_seq);
   // A packet not to send. The newest: the numbering closes up over it. An older one: its
   // reserved number stays unused (a hole between frames, which the viewer's NACKs cannot
@@ -44,17 +44,19 @@ class SeqRewriter {
   uint64_t late_dropped() const { return late_dropped_; }      // gap numbers left unused
 
  private:
-  enum class State : uint8_t { kNone, kReserved, kForwarded, kDropped };
+  // Entries exist only for the numbers of gaps: reserved, then given to the repair
+  // (kForwarded) or left unused (kDropped).
+  enum class State : uint8_t { kReserved, kForwarded, kDropped };
   struct Entry {
     uint32_t generation = 0;
     uint16_t in = 0;
     uint16_t offset = 0;
-    State state = State::kNone;
+    State state = State::kReserved;
   };
 
   Entry& At(uint16_t in) { return ring_[in & (kWindow - 1)]; }
-  // Records `in` (newer than every seen) and reserves the numbers of a gap before it.
-  Entry& Advance(uint16_t in);
+  // `in` is newer than every seen: reserves the numbers of a gap before it.
+  void Advance(uint16_t in);
   // `in` is known in the current generation: the entry, else nullptr.
   Entry* Find(uint16_t in);
 

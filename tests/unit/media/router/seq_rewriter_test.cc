@@ -42,8 +42,9 @@ TEST(SeqRewriter, ARepairLostUpstreamTakesTheNumberReservedForIt) {
   EXPECT_EQ(r.Forward(106), 5004);
   EXPECT_EQ(r.Forward(102), 5002);  // the late repair
   EXPECT_EQ(r.late_forwarded(), 1u);
-  EXPECT_EQ(r.Forward(102), 5002);  // a duplicate keeps its number
+  EXPECT_EQ(r.Forward(102), 5002);  // a duplicate of the repair keeps its number
   EXPECT_EQ(r.late_forwarded(), 1u);
+  EXPECT_FALSE(r.Forward(101).has_value());  // a duplicate of an in-order packet: not again
   EXPECT_EQ(r.Forward(107), 5005);
 }
 
