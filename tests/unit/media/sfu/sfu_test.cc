@@ -181,6 +181,17 @@ std::vector<FakeVideoSender::Layer> OneLayer() {
   return {l};
 }
 
+// Three simulcast streams r0..r2 (SSRCs ssrc_base + 10 i, payload fill fill_base + i).
+std::vector<FakeVideoSender::Layer> SimulcastLayers(uint32_t ssrc_base, uint8_t fill_base) {
+  std::vector<FakeVideoSender::Layer> layers(3);
+  for (int i = 0; i < 3; ++i) {
+    layers[i].ssrc = ssrc_base + static_cast<uint32_t>(i) * 10;
+    layers[i].rid = "r" + std::to_string(i);
+    layers[i].fill = static_cast<uint8_t>(fill_base + i);
+  }
+  return layers;
+}
+
 TEST_F(SfuTest, RoutersArePlacedOnTheLeastLoadedWorker) {
   StartSfu(2);
   for (int i = 0; i < 4; ++i) CreateRouter();
@@ -481,11 +492,8 @@ TEST_F(SfuTest, ReceiverReportsToProducerAndSenderReportsToConsumer) {
 
 TEST_F(SfuTest, SimulcastSwitchesLayersOnKeyFrameWithContinuousSeqAndTs) {
   StartSfu();
-  std::vector<FakeVideoSender::Layer> layers(3);
+  std::vector<FakeVideoSender::Layer> layers = SimulcastLayers(50000000u, 0xA0);
   for (int i = 0; i < 3; ++i) {
-    layers[i].ssrc = 50000000u + static_cast<uint32_t>(i) * 10;
-    layers[i].rid = "r" + std::to_string(i);
-    layers[i].fill = static_cast<uint8_t>(0xA0 + i);
     layers[i].seq = static_cast<uint16_t>(100 + i * 20000);
     layers[i].ts_base = static_cast<uint32_t>(i) * 7'000'000u;
   }
@@ -557,11 +565,8 @@ TEST_F(SfuTest, SimulcastSwitchContinuesVp8PictureIdAndTl0PicIdx) {
   // random): after a switch the viewer must see both continue, or Chromium's reference
   // finder may drop the new stream's frames as old until the next key frame.
   StartSfu();
-  std::vector<FakeVideoSender::Layer> layers(3);
+  std::vector<FakeVideoSender::Layer> layers = SimulcastLayers(56000000u, 0xD0);
   for (int i = 0; i < 3; ++i) {
-    layers[i].ssrc = 56000000u + static_cast<uint32_t>(i) * 10;
-    layers[i].rid = "r" + std::to_string(i);
-    layers[i].fill = static_cast<uint8_t>(0xD0 + i);
     layers[i].vp8_ids = true;
     layers[i].picture_id = static_cast<uint16_t>(30000 - i * 12000);  // layer 0 is "ahead"
     layers[i].tl0_pic_idx = static_cast<uint8_t>(200 + i * 25);
@@ -613,12 +618,7 @@ TEST_F(SfuTest, NacksFromBeforeALayerSwitchAreNotAnswered) {
   // After a switch the viewer decodes from the new layer's key frame on: resending older
   // packets would only compete with that key frame on a congested link.
   StartSfu();
-  std::vector<FakeVideoSender::Layer> layers(3);
-  for (int i = 0; i < 3; ++i) {
-    layers[i].ssrc = 55000000u + static_cast<uint32_t>(i) * 10;
-    layers[i].rid = "r" + std::to_string(i);
-    layers[i].fill = static_cast<uint8_t>(0xC0 + i);
-  }
+  std::vector<FakeVideoSender::Layer> layers = SimulcastLayers(55000000u, 0xC0);
   Pub s = MakeProducer(this, layers);
   std::string tid;
   WebRtcTestClient* v = Connect(s.router, &tid);
@@ -873,12 +873,7 @@ TEST_F(SfuTest, SvcRetransmissionCarriesTheMarkerItWasSentWith) {
 
 TEST_F(SfuTest, SimulcastFallsBackWithinASecondWhenTheForwardedLayerStops) {
   StartSfu();
-  std::vector<FakeVideoSender::Layer> layers(3);
-  for (int i = 0; i < 3; ++i) {
-    layers[i].ssrc = 60000000u + static_cast<uint32_t>(i) * 10;
-    layers[i].rid = "r" + std::to_string(i);
-    layers[i].fill = static_cast<uint8_t>(0xB0 + i);
-  }
+  std::vector<FakeVideoSender::Layer> layers = SimulcastLayers(60000000u, 0xB0);
   Pub s = MakeProducer(this, layers);
   std::string tid;
   WebRtcTestClient* v = Connect(s.router, &tid);
