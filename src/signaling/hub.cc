@@ -559,17 +559,13 @@ SignalingHub::Participant SignalingHub::DetachParticipant(Room& room, const std:
   if (it == room.participants.end()) return {};
   Participant p = std::move(it->second);
   room.participants.erase(it);
-  for (const auto& transport : {p.send_transport, p.recv_transport}) {
+  const std::string transports[] = {p.send_transport, p.recv_transport};  // DetachTransport clears them
+  for (const std::string& transport : transports) {
     if (transport.empty()) continue;
-    transports_.erase(transport);
     // Closing the transport closes its producers and consumers in the SFU.
     sfu_.Request("transport.close", {{"routerId", room.router_id}, {"transportId", transport}}, IgnoreReply());
+    DetachTransport(room, p, transport);
   }
-  for (const auto& [producer_id, info] : p.producers) {
-    producers_.erase(producer_id);
-    Broadcast(room, "producer-closed", {{"producerId", producer_id}, {"userId", user_id}});
-  }
-  for (const auto& consumer_id : p.consumers) consumers_.erase(consumer_id);
   if (p.disconnected) loop_->grace_timers.erase(p.grace_generation);
   return p;
 }
