@@ -692,6 +692,25 @@ int MaxSid(const std::vector<SvcPacket>& packets) {
   return top;
 }
 
+// A viewer of an SVC producer that prefers spatial layer 0 only.
+struct SvcViewer {
+  WebRtcTestClient* client = nullptr;
+  Json consumer;
+  uint32_t ssrc = 0;
+};
+SvcViewer SvcViewerOfLayer0(SfuTest* t, const Pub& s) {
+  SvcViewer sv;
+  std::string tid;
+  sv.client = t->Connect(s.router, &tid);
+  sv.consumer = t->Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
+                                          {"producerId", s.producer}, {"rtpCapabilities", t->RecvCaps()}});
+  sv.ssrc = sv.consumer["rtpParameters"]["encodings"][0]["ssrc"];
+  t->Ok("consumer.setPreferredLayers", {{"routerId", s.router},
+                                        {"consumerId", sv.consumer["consumerId"]},
+                                        {"spatialLayer", 0}});
+  return sv;
+}
+
 TEST_F(SfuTest, SvcConsumerForwardsUpToThePreferredSpatialLayer) {
   StartSfu();
   Pub s = MakeProducer(this, OneLayer(), /*tcp=*/false, /*vp9_svc=*/true);
@@ -796,13 +815,9 @@ TEST_F(SfuTest, RepairOfAnUpstreamLossTakesItsReservedNumberDespiteLaterDrops) {
   // of another packet.
   StartSfu();
   Pub s = MakeProducer(this, OneLayer(), /*tcp=*/false, /*vp9_svc=*/true);
-  std::string tid;
-  WebRtcTestClient* v = Connect(s.router, &tid);
-  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
-                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
-  const std::string cid = c["consumerId"];
-  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
-  Ok("consumer.setPreferredLayers", {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", 0}});
+  const SvcViewer sv = SvcViewerOfLayer0(this, s);
+  WebRtcTestClient* v = sv.client;
+  const uint32_t ssrc = sv.ssrc;
   ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 12; }, 5000));
   Pump(s.sender.get(), [] { return false; }, 300);  // at layer 0 by now
   Take(v);
@@ -832,16 +847,12 @@ TEST_F(SfuTest, RepairOfAnUpstreamLossTakesItsReservedNumberDespiteLaterDrops) {
 TEST_F(SfuTest, SvcRetransmissionCarriesTheMarkerItWasSentWith) {
   StartSfu();
   Pub s = MakeProducer(this, OneLayer(), /*tcp=*/false, /*vp9_svc=*/true);
-  std::string tid;
-  WebRtcTestClient* v = Connect(s.router, &tid);
-  Json c = Ok("consumer.create", {{"routerId", s.router}, {"transportId", tid},
-                                  {"producerId", s.producer}, {"rtpCapabilities", RecvCaps()}});
-  const std::string cid = c["consumerId"];
-  const uint32_t ssrc = c["rtpParameters"]["encodings"][0]["ssrc"];
+  const SvcViewer sv = SvcViewerOfLayer0(this, s);
+  WebRtcTestClient* v = sv.client;
+  const Json& c = sv.consumer;
+  const uint32_t ssrc = sv.ssrc;
   const uint8_t pt = c["rtpParameters"]["codecs"][0]["payloadType"];
   const uint32_t rtx_ssrc = c["rtpParameters"]["encodings"][0]["rtx"]["ssrc"];
-  Ok("consumer.setPreferredLayers",
-     {{"routerId", s.router}, {"consumerId", cid}, {"spatialLayer", 0}});
   ASSERT_TRUE(Pump(s.sender.get(), [&] { return v->rtp().size() >= 20; }, 5000));
   const auto base = ParseSvc(Take(v), ssrc);
   ASSERT_EQ(MaxSid(base), 0);
